@@ -1,0 +1,62 @@
+# Programme Desk — two commands for a newcomer: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup serve lint format messages clean-db bench backup restore
+
+## run: set everything up from nothing (venv, install, migrate, documented records,
+##      demo users) and serve on http://$(HOST):$(PORT). Safe to repeat; keeps data.
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: the whole suite (SQLite unless DATABASE_URL names PostgreSQL).
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## bench: page benchmarks at BENCH_APPLICATIONS (default 1,000,000) applications on SQLite
+##        and PostgreSQL, a 60 s gunicorn load test on loopback, and the import benchmark.
+##        Slow the first time (the databases are generated, then reused from
+##        bench/.data/ and the PostgreSQL database programme_desk_bench). docs/benchmarks.md
+bench: setup
+	$(PY) bench/pages.py --db sqlite
+	$(PY) bench/pages.py --db postgres
+	$(PY) bench/load.py
+	$(PY) bench/import_benchmark.py
+
+setup: $(STAMP) messages
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+## messages: compile the translation catalogues (.po → .mo).
+messages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## backup: every record and private file in one archive under $(BACKUP_DIR) (see docs/security.md).
+BACKUP_DIR ?= backups
+backup: setup
+	$(PY) manage.py backup $(BACKUP_DIR)
+
+## restore: load FILE (an archive from `make backup`) into an empty database;
+##          FORCE=1 replaces what the database and the media directory hold.
+restore: setup
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/programme-desk-<time>.tar.gz [FORCE=1]" >&2; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force,)

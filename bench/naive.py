@@ -1,0 +1,129 @@
+"""Naive baselines: the same pages as a first version would build them.
+
+Each shows the same rows with the same columns as its real counterpart, with
+Django's and DRF's defaults everywhere else — no ``list_select_related`` beyond
+what the admin adds by itself, a full ``COUNT(*)`` for the paginator, select
+widgets listing every related row on the change page, plain querysets without
+``select_related`` in the API and the portal pages. The benchmark measures both
+in the same run and reports the ratio.
+
+Mounted only by ``bench/urls.py`` (the benchmark's URL conf), never by the project.
+"""
+
+from django.contrib import admin
+from django.shortcuts import render
+from rest_framework import pagination, permissions, viewsets
+
+from programmes.models import Application, Programme
+from programmes.permissions import member_enterprise_ids
+from programmes.selectors.applicant import applicant_status_name
+from programmes.selectors.public import RESULT_STATUSES
+
+naive_site = admin.AdminSite(name="naive_admin")
+
+
+class NaiveApplicationAdmin(admin.ModelAdmin):
+    """A stock ModelAdmin with the real one's columns, filters and search."""
+
+    list_display = [
+        "title",
+        "subject",
+        "enterprise",
+        "programme",
+        "call",
+        "status",
+        "region",
+        "submitted_at",
+        "requested_amount",
+        "awarded_amount",
+    ]
+    list_filter = ["status", "kind", "call__programme", "call__year", "call", "region", "source"]
+    search_fields = ["title", "enterprise__name", "enterprise__unified_social_credit_code"]
+    list_per_page = 50
+
+    @admin.display(description="product, project or platform")
+    def subject(self, obj):
+        return getattr(obj.detail, "subject", "")
+
+    @admin.display(description="programme")
+    def programme(self, obj):
+        return obj.call.programme
+
+
+naive_site.register(Application, NaiveApplicationAdmin)
+
+
+class NaivePagination(pagination.PageNumberPagination):
+    """DRF's page numbers: a COUNT(*) of the filtered rows on every page, then OFFSET."""
+
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def naive_api_view():
+    """A plain ModelViewSet over every application, built when first routed.
+
+    The serializer and FilterSet are the real ones, so that the rows, fields and
+    filters are the same: what differs is the queryset (no ``select_related``) and
+    the pagination.
+    """
+    from programmes.api.filters import ApplicationFilter
+    from programmes.api.serializers import ApplicationSerializer
+
+    class NaiveApplicationViewSet(viewsets.ReadOnlyModelViewSet):
+        queryset = Application.objects.all()
+        serializer_class = ApplicationSerializer
+        filterset_class = ApplicationFilter
+        pagination_class = NaivePagination
+        permission_classes = [permissions.IsAuthenticated]
+
+    return NaiveApplicationViewSet
+
+
+def naive_my_applications(request):
+    """The portal's "My applications" without select_related."""
+    applications = list(
+        Application.objects.filter(enterprise_id__in=member_enterprise_ids(request.user))
+    )
+    for application in applications:
+        application.status_name = applicant_status_name(application.status)
+    return render(request, "portal/applicant/applications.html", {"applications": applications})
+
+
+def naive_results(request):
+    """The public results page's rows without select_related, through its own template.
+
+    Uses the real view's row-building code on a plain queryset of the same rows.
+    """
+    from programmes.views import public_notice
+
+    queryset = Application.objects.filter(status__in=RESULT_STATUSES).order_by(
+        "-call__year", "call__programme__name", "call__programme_id", "call__code", "id"
+    )
+    programme = None
+    if request.GET.get("programme"):
+        programme = Programme.objects.filter(code=request.GET["programme"]).first()
+        queryset = queryset.filter(call__programme=programme)
+    if request.GET.get("year"):
+        queryset = queryset.filter(call__year=int(request.GET["year"]))
+    limit = int(request.GET.get("limit", "0") or 0)
+    if limit:
+        queryset = queryset[:limit]
+    rows = [
+        {
+            "enterprise": application.enterprise.name,
+            "region": application.region.name if application.region else "",
+            "subject": application.headline,
+            "level": public_notice.level_or_tier(application),
+            "amount": application.awarded_amount,
+            "call": application.call.title,
+        }
+        for application in queryset
+    ]
+    groups = [{"programme": programme, "year": request.GET.get("year"), "rows": rows}]
+    return render(
+        request,
+        "portal/public/results.html",
+        {"groups": groups, "programmes": Programme.objects.all(), "years": []},
+    )

@@ -1,0 +1,325 @@
+"""What every REST endpoint shares: the error shape, pagination, throttling, bounded filters.
+
+Settings point here (``REST_FRAMEWORK`` and ``SPECTACULAR_SETTINGS`` in
+``config/settings/base.py``); the viewsets live in each app's ``api/`` package.
+
+Every 4xx answer has one shape::
+
+    {"status": 409, "code": "transition_refused",
+     "message": "“Grant” is not possible while the application is “Draft”.",
+     "fields": {}}
+
+``fields`` maps a field (dotted for nested ones, ``product_detail.tier``) to its
+messages; it is empty when the error is not about a field.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.drainage import set_override
+from rest_framework import (
+    exceptions,
+    filters,
+    pagination,
+    permissions,
+    serializers,
+    status,
+    throttling,
+)
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
+
+from enterprises.roles import is_applicant, is_bureau_staff
+from programmes.exceptions import TransitionRefused
+
+# --- Errors -----------------------------------------------------------------------
+
+
+class WorkflowConflict(exceptions.APIException):
+    """A workflow move refused by ``services.application_transition``: nothing was changed."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("This workflow action is not possible now.")
+    default_code = "transition_refused"
+
+
+NON_FIELD_KEYS = {api_settings.NON_FIELD_ERRORS_KEY, "__all__"}
+
+
+def _flatten(detail, prefix=""):
+    """Yield ``(dotted field name, [messages])`` pairs from DRF's nested error details."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = str(key) if not prefix or str(key) in NON_FIELD_KEYS else f"{prefix}.{key}"
+            yield from _flatten(value, name)
+    elif isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            yield prefix, [str(item) for item in detail]
+        else:
+            for index, item in enumerate(detail):
+                yield from _flatten(item, f"{prefix}.{index}" if prefix else str(index))
+    else:
+        yield prefix, [str(detail)]
+
+
+def _code(exc) -> str:
+    codes = exc.get_codes()
+    if isinstance(codes, str):
+        return codes
+    return getattr(exc, "default_code", "error")
+
+
+def error_body(exc: exceptions.APIException) -> dict:
+    """The one error shape, built from any DRF exception."""
+    detail = exc.detail
+    fields: dict[str, list[str]] = {}
+    general: list[str] = []
+    if isinstance(detail, dict | list):
+        for name, messages in _flatten(detail):
+            if not name or name in NON_FIELD_KEYS:
+                general.extend(messages)
+            else:
+                fields.setdefault(name, []).extend(messages)
+    else:
+        general.append(str(detail))
+    if general:
+        message = " ".join(general)
+    elif fields:
+        message = _("Please correct these fields: %(fields)s.") % {"fields": ", ".join(fields)}
+    else:
+        message = str(exc.default_detail)
+    code = "invalid" if isinstance(exc, exceptions.ValidationError) else _code(exc)
+    return {"status": exc.status_code, "code": code, "message": message, "fields": fields}
+
+
+def exception_handler(exc, context):
+    """Map DRF, Django and workflow errors to one 4xx shape; anything else stays a 500."""
+    # Imported here: DRF resolves this module while rest_framework.views is still loading.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, TransitionRefused):
+        exc = WorkflowConflict(" ".join(exc.messages))
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.APIException):
+        response.data = error_body(exc)
+    return response
+
+
+# --- Permissions (they only call the role and permission functions) -----------------
+
+
+class IsBureauStaff(permissions.BasePermission):
+    message = gettext_lazy("Only bureau staff may do this.")
+
+    def has_permission(self, request, view):
+        return is_bureau_staff(request.user)
+
+
+class MayFileApplications(permissions.BasePermission):
+    """Applicants (for their own enterprises) and bureau staff file applications."""
+
+    message = gettext_lazy("Only applicants and bureau staff may file applications.")
+
+    def has_permission(self, request, view):
+        return is_bureau_staff(request.user) or is_applicant(request.user)
+
+
+# --- Pagination ---------------------------------------------------------------------
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """For the small tables (regions, industries, programmes, calls, designations)."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class CursorPagination(pagination.CursorPagination):
+    """For the tables that grow to millions: no COUNT, no OFFSET, stable under inserts.
+
+    The ordering comes from the view's ``ordering`` (or the ``ordering`` parameter,
+    restricted to never-null columns so that a cursor position is always a value).
+    """
+
+    ordering = "-created_at"
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+# --- Throttling ---------------------------------------------------------------------
+
+
+class _RatesFromSettings:
+    """Read the rate when asked, so that settings changes (and tests) take effect."""
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class AnonThrottle(_RatesFromSettings, throttling.AnonRateThrottle):
+    pass
+
+
+class UserThrottle(_RatesFromSettings, throttling.UserRateThrottle):
+    pass
+
+
+class ScopedThrottle(_RatesFromSettings, throttling.ScopedRateThrottle):
+    pass
+
+
+# --- Filters --------------------------------------------------------------------------
+
+SEARCH_MAX_LENGTH = 100
+
+
+class SearchFilter(filters.SearchFilter):
+    """DRF's search, refusing terms no database should be asked about (NUL, very long)."""
+
+    def get_search_terms(self, request):
+        value = request.query_params.get(self.search_param, "")
+        if "\x00" in value or len(value) > SEARCH_MAX_LENGTH:
+            raise exceptions.ValidationError(
+                {
+                    self.search_param: [
+                        _("Search for at most %(max)s characters of text.")
+                        % {"max": SEARCH_MAX_LENGTH}
+                    ]
+                }
+            )
+        return super().get_search_terms(request)
+
+
+MAX_ID = 2**53 - 1
+MAX_MONEY = Decimal("999999999999.99")  # the largest value of a 14-digit, 2-place column
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2100, 12, 31)
+
+
+def document_filter(filter_, schema):
+    """Give drf-spectacular this filter's exact schema (bounds included) and its help text."""
+    help_text = filter_.extra.get("help_text")
+    if help_text:
+        schema = {**schema, "description": help_text}
+    set_override(filter_, "field", schema)
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number within ``min_value``..``max_value``; anything else answers 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, min_value=1, max_value=MAX_ID, **kwargs):
+        super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)
+        document_filter(self, {"type": "integer", "minimum": min_value, "maximum": max_value})
+
+    def get_max_validator(self):
+        return None
+
+
+class MoneyFilter(django_filters.NumberFilter):
+    """An amount in yuan that fits the money columns (0 to 999,999,999,999.99)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("max_value", MAX_MONEY)
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+        document_filter(
+            self,
+            {
+                "type": "number",
+                "minimum": float(kwargs["min_value"]),
+                "maximum": float(kwargs["max_value"]),
+            },
+        )
+
+    def get_max_validator(self):
+        return None
+
+
+class DateFilter(django_filters.DateFilter):
+    """A date between 1900 and 2100; outside that range answers 400, not 500."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "validators", [MinValueValidator(FIRST_DATE), MaxValueValidator(LAST_DATE)]
+        )
+        super().__init__(*args, **kwargs)
+        document_filter(self, {"type": "string", "format": "date"})
+
+
+def year_filter(field_name, lookup_expr="exact", **kwargs):
+    return IntegerFilter(
+        field_name=field_name, lookup_expr=lookup_expr, min_value=1900, max_value=2100, **kwargs
+    )
+
+
+# --- OpenAPI ---------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one shape of every 4xx answer (for ``extend_schema`` responses)."""
+
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "The one shape of every 4xx answer.",
+    "properties": {
+        "status": {"type": "integer", "example": 400},
+        "code": {"type": "string", "example": "invalid"},
+        "message": {"type": "string", "example": "Please correct these fields: title."},
+        "fields": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "example": {"title": ["This field is required."]},
+        },
+    },
+    "required": ["status", "code", "message", "fields"],
+}
+
+ERROR_RESPONSES = {
+    "400": "The request or a parameter is not valid.",
+    "401": "No credentials, or credentials that are not valid.",
+    "403": "Signed in, but this is not open to you.",
+    "404": "No such object within your scope, or an invalid page or cursor.",
+    "429": "Too many requests; retry after the number of seconds in Retry-After.",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular hook: document the error shape on every operation."""
+    result.setdefault("components", {}).setdefault("schemas", {}).setdefault("Error", ERROR_SCHEMA)
+    reference = {"$ref": "#/components/schemas/Error"}
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_RESPONSES.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": reference}},
+                    },
+                )
+    return result

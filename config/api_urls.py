@@ -1,0 +1,57 @@
+"""REST API v1 routes: resources, tokens, the OpenAPI schema and its Swagger UI (no CDN)."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import exceptions, permissions
+from rest_framework.decorators import (
+    api_view,
+    authentication_classes,
+    permission_classes,
+    schema,
+    throttle_classes,
+)
+from rest_framework.routers import DefaultRouter
+
+from enterprises.api.tokens import TokenObtainView, TokenViewSet
+from enterprises.api.views import EnterpriseViewSet, IndustryViewSet, RegionViewSet
+from programmes.api.views import (
+    ApplicationViewSet,
+    CallViewSet,
+    DesignationViewSet,
+    ProgrammeViewSet,
+)
+
+app_name = "api"
+
+
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@authentication_classes([])
+@permission_classes([permissions.AllowAny])
+@throttle_classes([])
+@schema(None)
+def api_not_found(request, *args, **kwargs):
+    """Every path under /api/v1/ that names no endpoint (or an id that cannot be one)."""
+    raise exceptions.NotFound()
+
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("regions", RegionViewSet, basename="region")
+router.register("industries", IndustryViewSet, basename="industry")
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("calls", CallViewSet, basename="call")
+router.register("applications", ApplicationViewSet, basename="application")
+router.register("designations", DesignationViewSet, basename="designation")
+router.register("tokens", TokenViewSet, basename="token")
+
+urlpatterns = [
+    path("auth/token/", TokenObtainView.as_view(), name="token-obtain"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view serves its start-up script as a file: the CSP allows no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+    # Any other path under /api/v1/ answers 404 in the error shape (without the final
+    # slash, CommonMiddleware first redirects to the path with one).
+    re_path(r"^.*/$", api_not_found, name="not-found"),
+]

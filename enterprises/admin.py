@@ -1,0 +1,222 @@
+"""Regions, industries, enterprises, memberships and officers' jurisdictions in admin.
+
+Rows come from the scoping selectors and permissions from plain functions, as
+for the programme admin (``programmes.admin.base``).
+"""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from programmes import admin_permissions, permissions
+from programmes.admin.base import DeskAdminMixin, DeskInlineMixin, HistoryReadOnlyMixin
+from programmes.admin.paginators import EstimatedCountPaginator
+from programmes.selectors import enterprise_list
+from programmes.selectors.admin import (
+    industry_list,
+    jurisdiction_list,
+    membership_list,
+    region_list,
+)
+
+from .models import Enterprise, Industry, Jurisdiction, Membership, Region
+from .roles import COUNTY_OFFICERS
+
+
+class ReferenceDataAdmin(DeskAdminMixin, admin.ModelAdmin):
+    """Every desk user reads regions and industries; bureau staff maintain them."""
+
+    def has_view_permission(self, request, obj=None):
+        return admin_permissions.can_view_reference_data(request.user)
+
+    def has_add_permission(self, request):
+        return admin_permissions.can_manage_reference_data(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return admin_permissions.can_manage_reference_data(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return admin_permissions.can_manage_reference_data(request.user)
+
+
+@admin.register(Region)
+class RegionAdmin(ReferenceDataAdmin):
+    list_display = ["code", "name", "name_en", "level", "parent", "is_statistical_code"]
+    list_filter = ["level", "is_statistical_code"]
+    list_select_related = ["parent"]
+    search_fields = ["code", "name", "name_en"]
+    autocomplete_fields = ["parent"]
+
+    def scoped_queryset(self, request):
+        return region_list(user=request.user)
+
+
+@admin.register(Industry)
+class IndustryAdmin(ReferenceDataAdmin):
+    list_display = ["code", "name", "name_en", "level", "parent"]
+    list_filter = ["level"]
+    list_select_related = ["parent"]
+    search_fields = ["code", "name", "name_en"]
+    autocomplete_fields = ["parent"]
+
+    def scoped_queryset(self, request):
+        return industry_list(user=request.user)
+
+
+class StaffOnlyMixin:
+    """Who acts for which enterprise, and which officer covers which region: the bureau's."""
+
+    def has_module_permission(self, request):
+        return admin_permissions.can_manage_memberships(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return admin_permissions.can_manage_memberships(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return admin_permissions.can_manage_memberships(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return admin_permissions.can_manage_memberships(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return admin_permissions.can_manage_memberships(request.user)
+
+
+class MembershipInline(StaffOnlyMixin, DeskInlineMixin, admin.TabularInline):
+    model = Membership
+    fields = ["user", "role", "status", "created_at"]
+    readonly_fields = ["created_at"]
+    # Users are many and staff may not browse the user list: the id is typed or looked up.
+    raw_id_fields = ["user"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return membership_list(user=request.user).select_related("user")
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(HistoryReadOnlyMixin, DeskAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "unified_social_credit_code",
+        "region",
+        "industry",
+        "above_designated_size",
+    ]
+    # Choices from the small region and industry tables, not SELECT DISTINCT over
+    # every enterprise on each page view.
+    list_filter = ["region", "above_designated_size", "industry"]
+    list_select_related = ["region", "industry"]
+    search_fields = ["name", "name_en", "unified_social_credit_code", "legal_representative"]
+    search_help_text = gettext_lazy("Legal or English name, credit code, legal representative.")
+    autocomplete_fields = ["region", "industry"]
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
+    inlines = [MembershipInline]
+    readonly_fields = ["application_link", "created_at", "updated_at"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "name_en",
+                    "unified_social_credit_code",
+                    "region",
+                    "industry",
+                    "above_designated_size",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Contact"),
+            {
+                "fields": [
+                    "address",
+                    "legal_representative",
+                    "contact_name",
+                    "contact_phone",
+                    "contact_email",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Record"),
+            {"fields": ["description", "source", "application_link", "created_at", "updated_at"]},
+        ),
+    ]
+
+    def scoped_queryset(self, request):
+        return enterprise_list(user=request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return admin_permissions.can_view_enterprise(request.user, obj)
+
+    def has_add_permission(self, request):
+        return admin_permissions.can_edit_enterprise(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return admin_permissions.can_edit_enterprise(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return admin_permissions.can_edit_enterprise(request.user)
+        return permissions.can_delete_enterprise(request.user, obj)
+
+    def delete_refused_message(self, request, obj):
+        return _("“%(enterprise)s” has applications on record and cannot be deleted.") % {
+            "enterprise": obj
+        }
+
+    @admin.display(description=gettext_lazy("applications"))
+    def application_link(self, obj):
+        if obj.pk is None:
+            return "—"
+        url = reverse(f"{self.admin_site.name}:programmes_application_changelist")
+        return format_html(
+            '<a href="{}?enterprise__id__exact={}">{}</a>',
+            url,
+            obj.pk,
+            _("Applications of this enterprise"),
+        )
+
+
+@admin.register(Membership)
+class MembershipAdmin(StaffOnlyMixin, DeskAdminMixin, admin.ModelAdmin):
+    list_display = ["enterprise", "user", "role", "status", "created_at"]
+    list_filter = ["status", "role"]
+    list_select_related = ["enterprise", "user"]
+    search_fields = ["enterprise__name", "user__username", "user__email", "user__last_name"]
+    autocomplete_fields = ["enterprise"]
+    raw_id_fields = ["user"]
+
+    def scoped_queryset(self, request):
+        return membership_list(user=request.user)
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(StaffOnlyMixin, DeskAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "region"]
+    list_filter = [("region", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["user", "region"]
+    search_fields = ["user__username", "user__last_name", "region__name", "region__code"]
+    autocomplete_fields = ["region"]
+
+    def scoped_queryset(self, request):
+        return jurisdiction_list(user=request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            # Only county officers have jurisdictions; they are few.
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(groups__name=COUNTY_OFFICERS, is_active=True)
+                .distinct()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

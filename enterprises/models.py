@@ -1,0 +1,262 @@
+"""Regions, industries, enterprises and the people who act for them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .validators import normalise_credit_code, validate_credit_code
+
+
+class CodeNaturalKeyManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Region(models.Model):
+    """A node of the administrative tree: province → city → county-level unit.
+
+    Codes are GB/T 2260. The development zones that recommend separately have no
+    GB/T 2260 code of their own; they get their city's code followed by a short
+    letter suffix (``330400JK``) and ``is_statistical_code`` false.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("City")
+        DISTRICT = "district", _("District")
+        COUNTY = "county", _("County")
+        COUNTY_CITY = "county_city", _("County-level city")
+        ZONE = "zone", _("Development zone")
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=150, blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_statistical_code = models.BooleanField(
+        _("GB/T 2260 code"),
+        default=True,
+        help_text=_("False for zones whose code is local to this system."),
+    )
+
+    objects = CodeNaturalKeyManager()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    @property
+    def county_level(self):
+        return self.level not in {self.Level.PROVINCE, self.Level.CITY}
+
+    def self_and_descendant_ids(self):
+        """This region and everything below it (the tree is at most three deep)."""
+        return Region.objects.filter(
+            Q(pk=self.pk) | Q(parent=self.pk) | Q(parent__parent=self.pk)
+        ).values_list("pk", flat=True)
+
+
+class Industry(models.Model):
+    """A GB/T 4754-2017 category: section (letter), division, group or class (digits)."""
+
+    class Level(models.TextChoices):
+        SECTION = "section", _("Section")
+        DIVISION = "division", _("Division")
+        GROUP = "group", _("Group")
+        CLASS = "class", _("Class")
+
+    code = models.CharField(_("code"), max_length=5, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=150, blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    objects = CodeNaturalKeyManager()
+
+    class Meta:
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class EnterpriseManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Enterprise(models.Model):
+    """A legal person that applies to programmes.
+
+    The credit code is optional only for records taken from articles that do not
+    print it; it is unique whenever present. The legal name is unique too: it is
+    how published lists without codes are matched, and the fixtures' natural key.
+    """
+
+    name = models.CharField(_("legal name"), max_length=200, unique=True)
+    name_en = models.CharField(_("English name"), max_length=255, blank=True)
+    unified_social_credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_credit_code],
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    above_designated_size = models.BooleanField(_("above designated size"), default=False)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("What is known of the enterprise, with sources.")
+    )
+    source = models.CharField(
+        _("source"), max_length=255, blank=True, help_text=_("Where this record came from.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EnterpriseManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unified_social_credit_code__isnull=True)
+                | Q(Exact(Length("unified_social_credit_code"), 18)),
+                name="enterprise_credit_code_length",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "name"], name="enterprise_region_name"),
+            models.Index(fields=["industry"], name="enterprise_industry"),
+            # The API's created_after / created_before filters.
+            models.Index(fields=["created_at"], name="enterprise_created"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # An empty code is stored as NULL so that the unique constraint ignores it.
+        code = self.unified_social_credit_code
+        self.unified_social_credit_code = normalise_credit_code(code) if code else None
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.name,)
+
+
+class Membership(models.Model):
+    """A user acting for an enterprise; later members wait for approval."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        MEMBER = "member", _("Member")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "enterprise"], name="membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.enterprise}"
+
+
+class Jurisdiction(models.Model):
+    """A county officer's region: they see and recommend applications from it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.CASCADE,
+        related_name="jurisdictions",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="jurisdictions"
+    )
+
+    class Meta:
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="jurisdiction_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.region}"

@@ -1,0 +1,229 @@
+"""Writes for the portal's accounts side: sign-up, enterprise registration, memberships.
+
+Each service checks who may act, validates with ``full_clean`` and runs in a
+transaction; views only collect input and show the outcome.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from . import roles
+from .auth import normalise_mobile
+from .models import Enterprise, Membership
+from .permissions import can_decide_membership, can_edit_enterprise_profile
+
+logger = logging.getLogger(__name__)
+
+# Fields an approved member may change; the legal name and credit code identify the
+# enterprise and are corrected by bureau staff in admin.
+PROFILE_FIELDS = (
+    "name_en",
+    "region",
+    "industry",
+    "address",
+    "legal_representative",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "above_designated_size",
+)
+REGISTRATION_FIELDS = ("name", "unified_social_credit_code", *PROFILE_FIELDS)
+
+
+def portal_url(path: str) -> str:
+    """An absolute link for emails, which have no request to build one from."""
+    base = getattr(settings, "PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return f"{base}{path}"
+
+
+def _join_applicants(user) -> None:
+    group, _created = Group.objects.get_or_create(name=roles.APPLICANTS)
+    user.groups.add(group)
+    # The role cache on the user object is stale now.
+    for attribute in ("_programme_desk_roles", "_programme_desk_enterprises"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
+
+
+def _send(*, template: str, context: dict, recipients: list[str]) -> None:
+    """One email from ``templates/emails/<template>_subject.txt`` and ``<template>.txt``.
+
+    Rendered in the site's language: the recipient's own choice is not stored.
+    """
+    recipients = [address for address in recipients if address]
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        body = render_to_string(f"emails/{template}.txt", context)
+    send_mail(
+        subject=" ".join(subject.split()),
+        message=body,
+        from_email=None,
+        recipient_list=recipients,
+        fail_silently=True,
+    )
+
+
+def _field_values(data: dict, fields) -> dict:
+    """Form data as model values: blank text is "", a missing flag is False."""
+    values = {}
+    for field in fields:
+        value = data.get(field)
+        if field == "above_designated_size":
+            value = bool(value)
+        elif value is None and field not in {"region", "industry"}:
+            value = ""
+        values[field] = value
+    return values
+
+
+def user_sign_up(*, password: str, email: str = "", mobile: str = ""):
+    """A new portal user in the Applicants group, who signs in with email or mobile.
+
+    The mobile number, when given, is the user name (``auth.User`` has no phone
+    field); otherwise the email address is. Passwords are checked by the form
+    against ``AUTH_PASSWORD_VALIDATORS`` before this is called.
+    """
+    User = get_user_model()
+    email = (email or "").strip().lower()
+    mobile = normalise_mobile(mobile) if mobile else ""
+    if not email and not mobile:
+        raise ValidationError(_("Give an email address or a mobile number."))
+    username = mobile or email
+    errors = {}
+    if email and User.objects.filter(email__iexact=email).exists():
+        errors["email"] = _("An account with this email address already exists.")
+    if User.objects.filter(username__iexact=username).exists():
+        field = "mobile" if mobile else "email"
+        errors.setdefault(field, _("An account with this login already exists."))
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            user = User(username=username, email=email)
+            user.set_password(password)
+            user.full_clean(exclude=["password"])
+            user.save()
+            _join_applicants(user)
+    except IntegrityError as error:
+        raise ValidationError(_("An account with this login already exists.")) from error
+    return user
+
+
+def enterprise_register(*, user, data: dict) -> Enterprise:
+    """Register a new enterprise; ``user`` becomes its approved owner."""
+    enterprise = Enterprise(**_field_values(data, REGISTRATION_FIELDS))
+    enterprise.source = _("Registered through the portal")
+    if not enterprise.unified_social_credit_code:
+        raise ValidationError(
+            {"unified_social_credit_code": _("Give the enterprise's unified social credit code.")}
+        )
+    try:
+        with transaction.atomic():
+            enterprise.full_clean()
+            enterprise.save()
+            Membership.objects.create(
+                user=user,
+                enterprise=enterprise,
+                role=Membership.Role.OWNER,
+                status=Membership.Status.APPROVED,
+            )
+            _join_applicants(user)
+    except IntegrityError as error:
+        # Somebody registered the same code or name a moment earlier.
+        raise ValidationError(
+            _("An enterprise with this credit code or name is already registered.")
+        ) from error
+    return enterprise
+
+
+def enterprise_update(*, enterprise: Enterprise, actor, data: dict) -> Enterprise:
+    """Change the profile fields an approved member may change."""
+    if not can_edit_enterprise_profile(actor, enterprise):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        for field, value in _field_values(data, [f for f in PROFILE_FIELDS if f in data]).items():
+            setattr(locked, field, value)
+        locked.full_clean()
+        locked.save()
+    return locked
+
+
+def membership_request(*, user, enterprise: Enterprise) -> Membership:
+    """Ask to act for an existing enterprise; its approved members are told by email."""
+    membership, created = Membership.objects.get_or_create(
+        user=user,
+        enterprise=enterprise,
+        defaults={"role": Membership.Role.MEMBER, "status": Membership.Status.PENDING},
+    )
+    _join_applicants(user)
+    if created:
+        approvers = Membership.objects.filter(
+            enterprise=enterprise, status=Membership.Status.APPROVED
+        ).select_related("user")
+        context = {
+            "enterprise": enterprise,
+            "requester": user.username,
+            "link": portal_url(reverse("enterprises:profile", args=[enterprise.pk])),
+        }
+        transaction.on_commit(
+            lambda: _send(
+                template="membership_requested",
+                context=context,
+                recipients=[approver.user.email for approver in approvers],
+            )
+        )
+    return membership
+
+
+def membership_approve(*, membership: Membership, actor) -> Membership:
+    if not can_decide_membership(actor, membership):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        if locked.status != Membership.Status.APPROVED:
+            locked.status = Membership.Status.APPROVED
+            locked.save(update_fields=["status"])
+            context = {
+                "enterprise": locked.enterprise,
+                "approved": True,
+                "link": portal_url(reverse("enterprises:dashboard")),
+            }
+            recipient = locked.user.email
+            transaction.on_commit(
+                lambda: _send(
+                    template="membership_decided", context=context, recipients=[recipient]
+                )
+            )
+    return locked
+
+
+def membership_decline(*, membership: Membership, actor) -> None:
+    """Turn a pending request down; the request is deleted and the user told."""
+    if not can_decide_membership(actor, membership):
+        raise PermissionDenied
+    if membership.status != Membership.Status.PENDING:
+        raise ValidationError(_("Only a request that is still pending can be declined."))
+    context = {
+        "enterprise": membership.enterprise,
+        "approved": False,
+        "link": portal_url(reverse("enterprises:dashboard")),
+    }
+    recipient = membership.user.email
+    with transaction.atomic():
+        membership.delete()
+        transaction.on_commit(
+            lambda: _send(template="membership_decided", context=context, recipients=[recipient])
+        )

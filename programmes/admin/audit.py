@@ -1,0 +1,48 @@
+"""The audit trail in admin: bureau staff read it; nobody adds, changes or deletes an entry."""
+
+from django.contrib import admin
+
+from .. import admin_permissions
+from ..models import AuditEntry
+from ..selectors.audit import audit_entry_list
+from .records import ReadOnlyAdmin
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "at",
+        "action",
+        "actor",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "ip_address",
+    ]
+    list_filter = ["action", "object_type"]
+    list_select_related = ["actor"]
+    search_fields = ["object_repr", "object_id", "detail", "actor__username"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def scoped_queryset(self, request):
+        return audit_entry_list(user=request.user)
+
+    def has_module_permission(self, request):
+        return admin_permissions.can_view_audit_records(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return admin_permissions.can_view_audit_records(request.user)
+
+    # Said again here, so that no subclass or mixin can grant them by accident.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        return {}

@@ -1,0 +1,169 @@
+"""Programmes, their reward rules and score sheets, calls and announced figures."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from .. import admin_permissions
+from ..models import AnnouncedFigure, Call, Programme, RewardRule, ScoreCriterion
+from ..selectors.admin import announced_figure_list, call_list, programme_list
+from .base import DeskAdminMixin, DeskInlineMixin
+
+
+class ReferenceDataAdmin(DeskAdminMixin, admin.ModelAdmin):
+    """Every desk user reads programmes and calls; bureau staff maintain them."""
+
+    def has_view_permission(self, request, obj=None):
+        return admin_permissions.can_view_reference_data(request.user)
+
+    def has_add_permission(self, request):
+        return admin_permissions.can_manage_reference_data(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return admin_permissions.can_manage_reference_data(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return admin_permissions.can_manage_reference_data(request.user)
+
+
+class EditableByStaffInline(DeskInlineMixin):
+    def has_view_permission(self, request, obj=None):
+        return admin_permissions.can_view_reference_data(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return admin_permissions.can_manage_reference_data(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return admin_permissions.can_manage_reference_data(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return admin_permissions.can_manage_reference_data(request.user)
+
+
+class RewardRuleInline(EditableByStaffInline, admin.TabularInline):
+    model = RewardRule
+    fields = ["tier", "label", "amount", "policy", "source"]
+    extra = 0
+
+
+class ScoreCriterionInline(EditableByStaffInline, admin.TabularInline):
+    model = ScoreCriterion
+    fields = ["position", "name", "weight"]
+    extra = 0
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(ReferenceDataAdmin):
+    list_display = ["name", "code", "kind", "level", "authority", "region", "is_active"]
+    list_filter = ["kind", "level", "is_active"]
+    list_select_related = ["region"]
+    search_fields = ["name", "name_en", "code", "authority"]
+    autocomplete_fields = ["region"]
+    inlines = [RewardRuleInline, ScoreCriterionInline]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "name_en", "kind", "level", "authority", "region"]}),
+        (
+            _("Rules"),
+            {"fields": ["description", "eligibility", "required_documents"]},
+        ),
+        (_("Origin"), {"fields": ["source", "is_active"]}),
+    ]
+
+    def scoped_queryset(self, request):
+        return programme_list(user=request.user)
+
+
+class AnnouncedFigureInline(EditableByStaffInline, admin.TabularInline):
+    model = AnnouncedFigure
+    fk_name = "call"
+    fields = ["region", "year", "tier", "count", "amount", "rank", "source", "note"]
+    autocomplete_fields = ["region"]
+    extra = 0
+
+
+@admin.register(Call)
+class CallAdmin(ReferenceDataAdmin):
+    list_display = [
+        "title",
+        "programme",
+        "year",
+        "opens_on",
+        "closes_on",
+        "budget",
+        "announced_on",
+        "announced_count",
+        "application_count",
+    ]
+    list_filter = [
+        ("programme", admin.RelatedOnlyFieldListFilter),
+        "programme__kind",
+        "programme__level",
+        "year",
+    ]
+    list_select_related = ["programme"]
+    search_fields = ["title", "code", "programme__name", "programme__code"]
+    autocomplete_fields = ["programme"]
+    inlines = [AnnouncedFigureInline]
+    fieldsets = [
+        (None, {"fields": ["programme", "code", "title", "year"]}),
+        (
+            _("Round"),
+            {
+                "fields": [
+                    "opens_on",
+                    "closes_on",
+                    "budget",
+                    "recommendation_quota",
+                    "public_notice_days",
+                ]
+            },
+        ),
+        (
+            _("Results"),
+            {"fields": ["announced_on", "announced_count", "announced_amount", "announcement"]},
+        ),
+        (_("Origin"), {"fields": ["source"]}),
+    ]
+
+    def scoped_queryset(self, request):
+        queryset = call_list(user=request.user)
+        if admin_permissions.can_manage_reference_data(request.user):
+            queryset = queryset.annotate(_application_count=Count("applications"))
+        return queryset
+
+    def get_list_display(self, request):
+        # The count covers every county's applications: the bureau's figure only.
+        if admin_permissions.can_manage_reference_data(request.user):
+            return self.list_display
+        return [name for name in self.list_display if name != "application_count"]
+
+    @admin.display(description=_("applications"), ordering="_application_count")
+    def application_count(self, obj):
+        return obj._application_count
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not AnnouncedFigure:
+            return super().save_formset(request, form, formset, change)
+        # A figure announced for a call belongs to the call's programme.
+        for figure in formset.save(commit=False):
+            figure.programme = form.instance.programme
+            figure.save()
+        for figure in formset.deleted_objects:
+            figure.delete()
+        return None
+
+
+@admin.register(AnnouncedFigure)
+class AnnouncedFigureAdmin(ReferenceDataAdmin):
+    list_display = ["programme", "year", "region", "tier", "count", "amount", "rank", "call"]
+    list_filter = [
+        ("programme", admin.RelatedOnlyFieldListFilter),
+        "year",
+        ("region", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["programme", "region", "call"]
+    search_fields = ["programme__name", "tier", "note", "source"]
+    autocomplete_fields = ["programme", "call", "region"]
+
+    def scoped_queryset(self, request):
+        return announced_figure_list(user=request.user)

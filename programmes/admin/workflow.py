@@ -1,0 +1,163 @@
+"""Workflow in admin: buttons on one application and bulk actions on many.
+
+Both are generated from ``programmes.workflow.TRANSITIONS`` and both call
+``programmes.services.reviews.application_move`` — ``application_transition``
+plus the rules some moves carry (the county quota on ``recommend``, the end of
+the public notice on ``grant``). A refused move becomes a message naming the
+application and the reason, and changes nothing.
+"""
+
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+
+from .. import admin_permissions
+from ..services import available_moves
+from ..services.reviews import application_move
+from ..workflow import MOVES, TRANSITIONS, Move
+
+ACTION_PREFIX = "workflow_"
+
+
+def move_label(name: str) -> str:
+    """The label of a timeline entry's move; entries that were no move keep their name."""
+    move = MOVES.get(name)
+    return move.label if move else name
+
+
+def workflow_action(move: Move):
+    """The changelist action that makes ``move`` on each selected application."""
+
+    def action(modeladmin, request, queryset):
+        return modeladmin.apply_move(request, queryset, move)
+
+    action.__name__ = f"{ACTION_PREFIX}{move.name}"
+    action.short_description = move.label
+    return action
+
+
+class WorkflowAdminMixin:
+    workflow_confirmation_template = "admin/programmes/application/workflow_confirmation.html"
+
+    # --- URLs -------------------------------------------------------------------
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/transition/",
+                self.admin_site.admin_view(self.transition_view),
+                name=f"{opts.app_label}_{opts.model_name}_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _admin_url(self, name, *args):
+        opts = self.model._meta
+        return reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_{name}", args=args
+        )
+
+    # --- One application: buttons on the change page --------------------------------
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None:
+            moves = available_moves(application=obj, user=request.user)
+            context.update(
+                workflow_moves=moves,
+                workflow_comment_required=[move for move in moves if move.comment_required],
+                workflow_url=self._admin_url("transition", obj.pk),
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def transition_view(self, request, object_id):
+        """Make one move on one application, then return to its page with the outcome."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        application = self.get_object(request, unquote(object_id))
+        if application is None or not self.has_view_permission(request, application):
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        self._make_move(
+            request,
+            application,
+            request.POST.get("transition", ""),
+            request.POST.get("comment", ""),
+        )
+        return HttpResponseRedirect(self._admin_url("change", application.pk))
+
+    def _make_move(self, request, application, transition: str, comment: str) -> bool:
+        title = str(application)
+        try:
+            application_move(
+                application=application, actor=request.user, transition=transition, comment=comment
+            )
+        except ValidationError as error:  # TransitionRefused, or a move's own rule
+            self.message_user(
+                request,
+                _("“%(application)s” was not changed: %(reason)s")
+                % {"application": title, "reason": " ".join(error.messages)},
+                messages.ERROR,
+            )
+            return False
+        message = _("“%(application)s” is now “%(status)s”.") % {
+            "application": title,
+            "status": application.get_status_display(),
+        }
+        self.log_change(request, application, message)
+        self.message_user(request, message, messages.SUCCESS)
+        return True
+
+    # --- Many applications: one changelist action per move ---------------------------
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.actions is None or IS_POPUP_VAR in request.GET:
+            return actions
+        for move in TRANSITIONS:
+            if admin_permissions.could_make_move(request.user, move):
+                action = workflow_action(move)
+                actions[action.__name__] = (action, action.__name__, move.label)
+        return actions
+
+    def apply_move(self, request, queryset, move: Move):
+        """Make ``move`` on each application, reporting each success and each refusal.
+
+        A move that needs a comment first shows a confirmation page asking for it.
+        """
+        comment = request.POST.get("comment", "").strip()
+        if move.comment_required and not (request.POST.get("post") and comment):
+            return self.render_workflow_confirmation(
+                request, queryset, move, missing_comment=bool(request.POST.get("post"))
+            )
+        results = [
+            self._make_move(request, application, move.name, comment) for application in queryset
+        ]
+        moved = results.count(True)
+        self.message_user(
+            request,
+            _("%(action)s: %(moved)s moved, %(refused)s refused.")
+            % {"action": move.label, "moved": moved, "refused": len(results) - moved},
+            messages.INFO,
+        )
+        return None
+
+    def render_workflow_confirmation(self, request, queryset, move: Move, missing_comment=False):
+        opts = self.model._meta
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("%(action)s: confirm") % {"action": move.label},
+            "subtitle": None,
+            "opts": opts,
+            "move": move,
+            "action_name": f"{ACTION_PREFIX}{move.name}",
+            "applications": list(queryset),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "missing_comment": missing_comment,
+            "comment": request.POST.get("comment", ""),
+            "media": self.media,
+        }
+        return TemplateResponse(request, self.workflow_confirmation_template, context)

@@ -1,0 +1,566 @@
+"""Serializers for programmes, calls, applications and designations.
+
+They validate shape only; views hand validated data to the services. Fields an
+applicant may not set — status, awarded amount, dates, source, region — are
+read-only everywhere in the API: decisions go through the workflow endpoints,
+awards through the bureau's tools. Anonymous callers get the ``Public…``
+serializers, which carry nothing private (no amounts, contacts or comments).
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
+from rest_framework import serializers
+
+from enterprises.models import Enterprise
+from enterprises.roles import is_bureau_staff
+
+from ..models import (
+    Application,
+    Call,
+    Designation,
+    DesignationDetail,
+    Kind,
+    ProductDetail,
+    Programme,
+    ProjectDetail,
+    RewardRule,
+)
+from ..permissions import member_enterprise_ids
+from ..selectors.public import call_list
+from ..workflow import MOVES, Status
+
+# --- Programmes and calls ----------------------------------------------------------
+
+
+class RewardRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RewardRule
+        fields = ["tier", "label", "amount", "policy"]
+        read_only_fields = fields
+
+
+PROGRAMME_EXAMPLE = {
+    "id": 3,
+    "code": "zj-key-enterprise-research-institute",
+    "name": "浙江省（重点）企业研究院",
+    "name_en": "Provincial (key) enterprise research institute",
+    "kind": "designation",
+    "level": "provincial",
+    "authority": "浙江省经济和信息化厅",
+    "region": "330000",
+    "description": "",
+    "eligibility": "",
+    "required_documents": "",
+    "source": "",
+    "is_active": True,
+    "reward_rules": [
+        {
+            "tier": "key",
+            "label": "省重点企业研究院",
+            "amount": "3000000.00",
+            "policy": "嘉兴市2024年政策",
+        }
+    ],
+}
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample("A designation programme", value=PROGRAMME_EXAMPLE, response_only=True)
+    ]
+)
+class ProgrammeSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    reward_rules = RewardRuleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Programme
+        fields = [
+            "id",
+            "code",
+            "name",
+            "name_en",
+            "kind",
+            "level",
+            "authority",
+            "region",
+            "description",
+            "eligibility",
+            "required_documents",
+            "source",
+            "is_active",
+            "reward_rules",
+        ]
+        read_only_fields = fields
+
+
+CALL_EXAMPLE = {
+    "id": 5,
+    "code": "jx-2025-first-batch-materials",
+    "title": "2025年首批次新材料申报",
+    "programme": 1,
+    "programme_code": "zj-first-batch-new-materials",
+    "programme_name": "浙江省首批次新材料",
+    "kind": "product",
+    "year": 2025,
+    "opens_on": "2025-05-01",
+    "closes_on": "2025-06-30",
+    "is_open": True,
+    "budget": None,
+    "public_notice_days": 5,
+    "recommendation_quota": None,
+    "announced_on": None,
+    "announced_count": None,
+    "announced_amount": None,
+    "announcement": "",
+    "source": "",
+}
+
+
+@extend_schema_serializer(
+    examples=[OpenApiExample("An open call", value=CALL_EXAMPLE, response_only=True)]
+)
+class CallSerializer(serializers.ModelSerializer):
+    programme_code = serializers.CharField(source="programme.code", read_only=True)
+    programme_name = serializers.CharField(source="programme.name", read_only=True)
+    kind = serializers.ChoiceField(source="programme.kind", choices=Kind.choices, read_only=True)
+    is_open = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Call
+        fields = [
+            "id",
+            "code",
+            "title",
+            "programme",
+            "programme_code",
+            "programme_name",
+            "kind",
+            "year",
+            "opens_on",
+            "closes_on",
+            "is_open",
+            "budget",
+            "public_notice_days",
+            "recommendation_quota",
+            "announced_on",
+            "announced_count",
+            "announced_amount",
+            "announcement",
+            "source",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_is_open(self, call) -> bool:
+        return call.is_open(timezone.localdate())
+
+
+# --- Application details, one per kind ----------------------------------------------
+
+
+class ProductDetailSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProductDetail
+        exclude = ["id", "application"]
+
+
+class ProjectDetailSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProjectDetail
+        exclude = ["id", "application"]
+
+    def validate(self, attrs):
+        starts, ends = attrs.get("starts_on"), attrs.get("ends_on")
+        if starts and ends and ends < starts:
+            raise serializers.ValidationError(
+                {"ends_on": [_("The project cannot end before it starts.")]}
+            )
+        return attrs
+
+
+class DesignationDetailSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DesignationDetail
+        exclude = ["id", "application"]
+
+
+DETAIL_FIELDS = {
+    Kind.PRODUCT: "product_detail",
+    Kind.PROJECT: "project_detail",
+    Kind.DESIGNATION: "designation_detail",
+}
+
+
+# --- Applications -----------------------------------------------------------------
+
+APPLICATION_EXAMPLE = {
+    "id": 42,
+    "enterprise": 12,
+    "enterprise_name": "浙江示例新材料有限公司",
+    "call": 5,
+    "call_code": "jx-2025-first-batch-materials",
+    "programme": 1,
+    "programme_code": "zj-first-batch-new-materials",
+    "kind": "product",
+    "title": "高性能纳米涂层材料首批次申报",
+    "headline": "高性能纳米涂层材料",
+    "status": "submitted",
+    "status_label": "Submitted",
+    "region": "330481",
+    "region_name": "海宁市",
+    "submitted_at": "2025-05-20T10:00:00+08:00",
+    "decided_at": None,
+    "requested_amount": None,
+    "awarded_amount": None,
+    "source": "portal",
+    "source_note": "",
+    "created_at": "2025-05-18T09:12:00+08:00",
+    "updated_at": "2025-05-20T10:00:00+08:00",
+    "product_detail": {
+        "product_name": "高性能纳米涂层材料",
+        "tier": "provincial_first",
+        "technology_readiness_level": 8,
+        "key_indicators": "耐腐蚀性能国内领先",
+        "intellectual_property": "发明专利 ZL2023xxxxxxx",
+        "first_sold_on": "2024-11-01",
+    },
+    "project_detail": None,
+    "designation_detail": None,
+}
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample("A product application", value=APPLICATION_EXAMPLE, response_only=True)
+    ]
+)
+class ApplicationSerializer(serializers.ModelSerializer):
+    """An application in the caller's scope, with the detail record of its kind."""
+
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    call_code = serializers.CharField(source="call.code", read_only=True)
+    programme = serializers.IntegerField(source="call.programme_id", read_only=True)
+    programme_code = serializers.CharField(source="call.programme.code", read_only=True)
+    headline = serializers.CharField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    region_name = serializers.CharField(
+        source="region.name", read_only=True, default=None, allow_null=True
+    )
+    product_detail = serializers.SerializerMethodField()
+    project_detail = serializers.SerializerMethodField()
+    designation_detail = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "call",
+            "call_code",
+            "programme",
+            "programme_code",
+            "kind",
+            "title",
+            "headline",
+            "status",
+            "status_label",
+            "region",
+            "region_name",
+            "submitted_at",
+            "decided_at",
+            "requested_amount",
+            "awarded_amount",
+            "source",
+            "source_note",
+            "created_at",
+            "updated_at",
+            "product_detail",
+            "project_detail",
+            "designation_detail",
+        ]
+        read_only_fields = fields
+
+    def _detail(self, application, kind, serializer_class):
+        if application.kind != kind or application.detail is None:
+            return None
+        return serializer_class(application.detail).data
+
+    @extend_schema_field(ProductDetailSerializer(allow_null=True))
+    def get_product_detail(self, application):
+        return self._detail(application, Kind.PRODUCT, ProductDetailSerializer)
+
+    @extend_schema_field(ProjectDetailSerializer(allow_null=True))
+    def get_project_detail(self, application):
+        return self._detail(application, Kind.PROJECT, ProjectDetailSerializer)
+
+    @extend_schema_field(DesignationDetailSerializer(allow_null=True))
+    def get_designation_detail(self, application):
+        return self._detail(application, Kind.DESIGNATION, DesignationDetailSerializer)
+
+
+PUBLIC_APPLICATION_EXAMPLE = {
+    "id": 42,
+    "enterprise_name": "浙江示例新材料有限公司",
+    "region": "330481",
+    "region_name": "海宁市",
+    "programme_code": "zj-first-batch-new-materials",
+    "programme_name": "浙江省首批次新材料",
+    "call_code": "jx-2023-first-batch-materials",
+    "year": 2023,
+    "kind": "product",
+    "headline": "高性能纳米涂层材料",
+    "status": "granted",
+    "status_label": "Granted",
+    "decided_at": "2023-09-28T00:00:00+08:00",
+}
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample("A published result", value=PUBLIC_APPLICATION_EXAMPLE, response_only=True)
+    ]
+)
+class PublicApplicationSerializer(serializers.ModelSerializer):
+    """A published result as anyone may read it: who, what, which programme, which year."""
+
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    region_name = serializers.CharField(
+        source="region.name", read_only=True, default=None, allow_null=True
+    )
+    programme_code = serializers.CharField(source="call.programme.code", read_only=True)
+    programme_name = serializers.CharField(source="call.programme.name", read_only=True)
+    call_code = serializers.CharField(source="call.code", read_only=True)
+    year = serializers.IntegerField(source="call.year", read_only=True)
+    headline = serializers.CharField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "enterprise_name",
+            "region",
+            "region_name",
+            "programme_code",
+            "programme_name",
+            "call_code",
+            "year",
+            "kind",
+            "headline",
+            "status",
+            "status_label",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
+class _DetailInputMixin:
+    """Accept the detail record of the call's kind, refuse the other kinds'."""
+
+    def _check_detail(self, attrs, kind):
+        for detail_kind, field in DETAIL_FIELDS.items():
+            if detail_kind != kind and attrs.get(field) is not None:
+                raise serializers.ValidationError(
+                    {
+                        field: [
+                            _("This call is for “%(kind)s”; send %(field)s instead.")
+                            % {"kind": Kind(kind).label, "field": DETAIL_FIELDS[kind]}
+                        ]
+                    }
+                )
+        return attrs.get(DETAIL_FIELDS[kind]) or {}
+
+
+class ApplicationCreateSerializer(_DetailInputMixin, serializers.Serializer):
+    """A new draft: for which enterprise and call, its title, amount and detail record."""
+
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.none())
+    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.none())
+    title = serializers.CharField(max_length=255)
+    requested_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    product_detail = ProductDetailSerializer(required=False, allow_null=True)
+    project_detail = ProjectDetailSerializer(required=False, allow_null=True)
+    designation_detail = DesignationDetailSerializer(required=False, allow_null=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None:
+            return
+        if is_bureau_staff(user):
+            self.fields["enterprise"].queryset = Enterprise.objects.all()
+        else:
+            self.fields["enterprise"].queryset = Enterprise.objects.filter(
+                pk__in=member_enterprise_ids(user)
+            )
+        self.fields["call"].queryset = call_list(user=user, today=timezone.localdate())
+
+    def validate(self, attrs):
+        attrs["detail"] = self._check_detail(attrs, attrs["call"].programme.kind)
+        return attrs
+
+
+class ApplicationUpdateSerializer(_DetailInputMixin, serializers.Serializer):
+    """Changes to a draft or returned application; omitted fields keep their value."""
+
+    title = serializers.CharField(max_length=255, required=False)
+    requested_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    product_detail = ProductDetailSerializer(required=False, allow_null=True, partial=True)
+    project_detail = ProjectDetailSerializer(required=False, allow_null=True, partial=True)
+    designation_detail = DesignationDetailSerializer(required=False, allow_null=True, partial=True)
+
+    def validate(self, attrs):
+        attrs["detail"] = self._check_detail(attrs, self.instance.kind)
+        return attrs
+
+
+# --- Workflow ----------------------------------------------------------------------
+
+
+class MoveSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    target = serializers.ChoiceField(choices=Status.choices)
+    target_label = serializers.CharField()
+    comment_required = serializers.BooleanField()
+
+    def to_representation(self, move):
+        return {
+            "name": move.name,
+            "label": str(move.label),
+            "target": str(move.target),
+            "target_label": str(Status(move.target).label),
+            "comment_required": move.comment_required,
+        }
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Moves open to an applicant on a draft",
+            value={
+                "application": 42,
+                "status": "draft",
+                "transitions": [
+                    {
+                        "name": "submit",
+                        "label": "Submit",
+                        "target": "submitted",
+                        "target_label": "Submitted",
+                        "comment_required": False,
+                    },
+                    {
+                        "name": "withdraw",
+                        "label": "Withdraw",
+                        "target": "withdrawn",
+                        "target_label": "Withdrawn",
+                        "comment_required": False,
+                    },
+                ],
+            },
+            response_only=True,
+        )
+    ]
+)
+class TransitionListSerializer(serializers.Serializer):
+    application = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    transitions = MoveSerializer(many=True)
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Return for revision",
+            value={"transition": "return_for_revision", "comment": "请补充第三方检测报告。"},
+            request_only=True,
+        )
+    ]
+)
+class TransitionSerializer(serializers.Serializer):
+    transition = serializers.ChoiceField(
+        choices=[(name, move.label) for name, move in MOVES.items()]
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+# --- Designations ------------------------------------------------------------------
+
+DESIGNATION_EXAMPLE = {
+    "id": 9,
+    "application": 40,
+    "enterprise": 12,
+    "enterprise_name": "浙江示例丝绸有限公司",
+    "platform_name": "浙江示例丝绸省级企业技术中心",
+    "programme_code": "zj-enterprise-technology-centre",
+    "level": "provincial",
+    "certificate_number": "ZJ-2024-017",
+    "designated_on": "2024-12-20",
+    "valid_from": "2025-01-01",
+    "valid_until": "2027-12-31",
+    "status": "granted",
+    "note": "",
+}
+
+
+@extend_schema_serializer(
+    examples=[OpenApiExample("A provincial centre", value=DESIGNATION_EXAMPLE, response_only=True)]
+)
+class DesignationSerializer(serializers.ModelSerializer):
+    enterprise = serializers.IntegerField(source="application.enterprise_id", read_only=True)
+    enterprise_name = serializers.CharField(source="application.enterprise.name", read_only=True)
+    platform_name = serializers.CharField(source="application.headline", read_only=True)
+    programme_code = serializers.CharField(source="application.call.programme.code", read_only=True)
+    status = serializers.ChoiceField(
+        source="application.status", choices=Status.choices, read_only=True
+    )
+
+    class Meta:
+        model = Designation
+        fields = [
+            "id",
+            "application",
+            "enterprise",
+            "enterprise_name",
+            "platform_name",
+            "programme_code",
+            "level",
+            "certificate_number",
+            "designated_on",
+            "valid_from",
+            "valid_until",
+            "status",
+            "note",
+        ]
+        read_only_fields = fields
+
+
+class PublicDesignationSerializer(DesignationSerializer):
+    """A published designation: no certificate number, notes or enterprise id."""
+
+    enterprise = None
+
+    class Meta(DesignationSerializer.Meta):
+        fields = [
+            "id",
+            "application",
+            "enterprise_name",
+            "platform_name",
+            "programme_code",
+            "level",
+            "designated_on",
+            "valid_from",
+            "valid_until",
+            "status",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,503 @@
+"""Endpoints for programmes, calls, applications (with their workflow) and designations.
+
+Thin by design: every list comes from a selector (``programmes.selectors`` for a
+signed-in caller's scope, ``programmes.selectors.public`` for anonymous callers),
+every write from a service, every refusal from the services' own errors, which
+``config.api.exception_handler`` turns into the one error shape.
+"""
+
+from django.utils import timezone
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+
+from config.api import (
+    AnonThrottle,
+    CursorPagination,
+    ErrorSerializer,
+    MayFileApplications,
+    ScopedThrottle,
+    UserThrottle,
+)
+
+from ..models import Application, Call, Designation, Programme, Source
+from ..permissions import can_make_move, is_member_of
+from ..selectors import application_list, designation_list
+from ..selectors.public import call_list, programme_list, public_designations, public_results
+from ..services import application_create, application_transition, available_moves
+from ..services.applicant import application_file, application_submit, application_update
+from ..workflow import MOVES
+from .filters import (
+    ApplicationFilter,
+    CallFilter,
+    DesignationFilter,
+    ProgrammeFilter,
+    PublicApplicationFilter,
+    PublicDesignationFilter,
+)
+from .serializers import (
+    APPLICATION_EXAMPLE,
+    ApplicationCreateSerializer,
+    ApplicationSerializer,
+    ApplicationUpdateSerializer,
+    CallSerializer,
+    DesignationSerializer,
+    ProgrammeSerializer,
+    PublicApplicationSerializer,
+    PublicDesignationSerializer,
+    TransitionListSerializer,
+    TransitionSerializer,
+)
+
+
+class _PublicOrScopedMixin:
+    """Anonymous callers read the public subset; signed-in callers their scope.
+
+    During schema generation (``swagger_fake_view``) the signed-in shape is documented.
+    """
+
+    public_filterset_class = None
+    scoped_filterset_class = None
+    public_search_fields: list[str] = []
+    scoped_search_fields: list[str] = []
+
+    @property
+    def is_public(self) -> bool:
+        if getattr(self, "swagger_fake_view", False):
+            return False
+        request = getattr(self, "request", None)
+        return request is None or not request.user.is_authenticated
+
+    @property
+    def filterset_class(self):
+        return self.public_filterset_class if self.is_public else self.scoped_filterset_class
+
+    @property
+    def search_fields(self):
+        return self.public_search_fields if self.is_public else self.scoped_search_fields
+
+
+# --- Programmes and calls ------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["Programmes"],
+        summary="List programmes",
+        description=(
+            "Open to everyone. Anonymous and non-staff callers see active programmes; "
+            "bureau staff see all. Each programme carries its reward rules (yuan)."
+        ),
+        examples=[
+            OpenApiExample(
+                "Provincial designation programmes",
+                summary="GET /api/v1/programmes/?kind=designation&level=provincial",
+                value={
+                    "id": 3,
+                    "code": "zj-key-enterprise-research-institute",
+                    "name": "浙江省（重点）企业研究院",
+                    "name_en": "Provincial (key) enterprise research institute",
+                    "kind": "designation",
+                    "level": "provincial",
+                    "authority": "浙江省经济和信息化厅",
+                    "region": "330000",
+                    "description": "",
+                    "eligibility": "",
+                    "required_documents": "",
+                    "source": "",
+                    "is_active": True,
+                    "reward_rules": [],
+                },
+                response_only=True,
+            )
+        ],
+    ),
+    retrieve=extend_schema(tags=["Programmes"], summary="One programme"),
+)
+class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
+    serializer_class = ProgrammeSerializer
+    filterset_class = ProgrammeFilter
+    search_fields = ["code", "name", "name_en", "authority"]
+    ordering_fields = ["code", "name", "kind", "level"]
+    ordering = ["kind", "level", "code"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Programme.objects.none()
+        return (
+            programme_list(user=self.request.user)
+            .select_related("region")
+            .prefetch_related("reward_rules")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["Programmes"],
+        summary="List calls (rounds)",
+        description=(
+            "Anonymous callers see the calls open today; signed-in callers every call of "
+            "an active programme; staff every call. `is_open=true` or `open_on=2025-06-01` "
+            "narrows to the calls taking applications."
+        ),
+        examples=[
+            OpenApiExample(
+                "Open calls of 2025",
+                summary="GET /api/v1/calls/?year=2025&is_open=true",
+                value={
+                    "id": 5,
+                    "code": "jx-2025-first-batch-materials",
+                    "title": "2025年首批次新材料申报",
+                    "programme": 1,
+                    "programme_code": "zj-first-batch-new-materials",
+                    "programme_name": "浙江省首批次新材料",
+                    "kind": "product",
+                    "year": 2025,
+                    "opens_on": "2025-05-01",
+                    "closes_on": "2025-06-30",
+                    "is_open": True,
+                    "budget": None,
+                    "public_notice_days": 5,
+                    "recommendation_quota": None,
+                    "announced_on": None,
+                    "announced_count": None,
+                    "announced_amount": None,
+                    "announcement": "",
+                    "source": "",
+                },
+                response_only=True,
+            )
+        ],
+    ),
+    retrieve=extend_schema(tags=["Programmes"], summary="One call"),
+)
+class CallViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
+    serializer_class = CallSerializer
+    filterset_class = CallFilter
+    search_fields = ["code", "title", "programme__name", "programme__code"]
+    ordering_fields = ["year", "code", "title", "opens_on", "closes_on"]
+    ordering = ["-year", "programme", "code"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Call.objects.none()
+        return call_list(user=self.request.user, today=timezone.localdate()).select_related(
+            "programme"
+        )
+
+
+# --- Applications ----------------------------------------------------------------------
+
+APPLICATION_RELATED = (
+    "enterprise",
+    "region",
+    "call__programme",
+    "product_detail",
+    "project_detail",
+    "designation_detail",
+)
+SCOPE_NOTE = (
+    "Signed in, you see your scope: staff everything; applicants their enterprises' "
+    "applications; county officers the non-draft applications of their regions; experts "
+    "those assigned to them. Anonymous callers see the published results only (in public "
+    "notice, granted, warned or expired), in a shorter public shape without amounts."
+)
+CONFLICT = OpenApiResponse(
+    ErrorSerializer,
+    description="The workflow refused the move; nothing was changed.",
+    examples=[
+        OpenApiExample(
+            "Illegal move",
+            value={
+                "status": 409,
+                "code": "transition_refused",
+                "message": "“Grant” is not possible while the application is “Draft”.",
+                "fields": {},
+            },
+            response_only=True,
+        )
+    ],
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["Applications"],
+        summary="List applications in your scope",
+        description=(
+            SCOPE_NOTE + " Cursor-paginated: follow `next`. `region=330400` includes every "
+            "county of Jiaxing; `status` may repeat; amounts and dates take ranges."
+        ),
+        examples=[
+            OpenApiExample(
+                "Granted Jiaxing applications of 2023",
+                summary="GET /api/v1/applications/?region=330400&status=granted&year=2023",
+                value=APPLICATION_EXAMPLE,
+                response_only=True,
+            )
+        ],
+    ),
+    retrieve=extend_schema(
+        tags=["Applications"],
+        summary="One application",
+        description=SCOPE_NOTE + " Answers 404 outside your scope.",
+    ),
+    create=extend_schema(
+        tags=["Applications"],
+        summary="File a draft application",
+        description=(
+            "Applicants file for an enterprise they act for, in a call that is open; bureau "
+            "staff may file for any enterprise. Send the detail record of the call's kind "
+            "(`product_detail`, `project_detail` or `designation_detail`). Status, awarded "
+            "amount and source cannot be set: the draft then moves through "
+            "`/applications/{id}/transitions/`."
+        ),
+        request=ApplicationCreateSerializer,
+        responses={201: ApplicationSerializer},
+        examples=[
+            OpenApiExample(
+                "A product recognition draft",
+                value={
+                    "enterprise": 12,
+                    "call": 5,
+                    "title": "高性能纳米涂层材料首批次申报",
+                    "product_detail": {
+                        "product_name": "高性能纳米涂层材料",
+                        "tier": "provincial_first",
+                        "technology_readiness_level": 8,
+                    },
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "The draft filed",
+                value=APPLICATION_EXAMPLE | {"status": "draft", "submitted_at": None},
+                response_only=True,
+                status_codes=["201"],
+            ),
+        ],
+    ),
+    partial_update=extend_schema(
+        tags=["Applications"],
+        summary="Change a draft or returned application",
+        description=(
+            "Applicants change their drafts and returned applications; staff any. Omitted "
+            "fields keep their value. Status and awarded amount are not writable here."
+        ),
+        request=ApplicationUpdateSerializer,
+        responses={200: ApplicationSerializer},
+        examples=[
+            OpenApiExample(
+                "Raise the requested amount",
+                value={
+                    "requested_amount": "800000.00",
+                    "project_detail": {"category": "product_rd"},
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "The changed application",
+                value=APPLICATION_EXAMPLE | {"status": "draft", "submitted_at": None},
+                response_only=True,
+            ),
+        ],
+    ),
+)
+class ApplicationViewSet(
+    _PublicOrScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    pagination_class = CursorPagination
+    throttle_scope = None  # the transitions action sets its own
+    public_filterset_class = PublicApplicationFilter
+    scoped_filterset_class = ApplicationFilter
+    public_search_fields = [
+        "title",
+        "enterprise__name",
+        "product_detail__product_name",
+        "project_detail__project_name",
+        "designation_detail__platform_name",
+    ]
+    scoped_search_fields = [*public_search_fields, "enterprise__unified_social_credit_code"]
+    # Never-null columns only: a cursor position is the value of the first of them.
+    ordering_fields = ["created_at", "id", "title"]
+    ordering = ["-created_at", "-id"]
+
+    def get_permissions(self):
+        if self.action in {"list", "retrieve"}:
+            return [AllowAny()]
+        if self.action == "create":
+            return [IsAuthenticated(), MayFileApplications()]
+        return [IsAuthenticated()]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Application.objects.none()
+        if self.is_public:
+            return public_results().select_related(*APPLICATION_RELATED)
+        return application_list(user=self.request.user).select_related(*APPLICATION_RELATED)
+
+    def get_serializer_class(self):
+        if self.is_public:
+            return PublicApplicationSerializer
+        if self.action == "create":
+            return ApplicationCreateSerializer
+        if self.action == "partial_update":
+            return ApplicationUpdateSerializer
+        return ApplicationSerializer
+
+    def _answer(self, application, status_code=status.HTTP_200_OK):
+        fresh = self.get_queryset().get(pk=application.pk)
+        return Response(ApplicationSerializer(fresh).data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = ApplicationCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        enterprise, user = data["enterprise"], request.user
+        fields = {
+            "enterprise": enterprise,
+            "call": data["call"],
+            "actor": user,
+            "title": data["title"],
+            "detail": data["detail"],
+            "requested_amount": data.get("requested_amount"),
+        }
+        if is_member_of(user, enterprise.pk):
+            application = application_file(**fields)
+        else:
+            # Bureau staff filing on an enterprise's behalf (checked by MayFileApplications
+            # and by the enterprise field, which offers staff every enterprise).
+            application = application_create(**fields, source=Source.ADMIN)
+        return self._answer(application, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        application = self.get_object()
+        serializer = ApplicationUpdateSerializer(
+            instance=application, data=request.data, partial=True
+        )
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        application_update(
+            application=application,
+            actor=request.user,
+            title=data.get("title", application.title),
+            detail=data["detail"],
+            requested_amount=data.get("requested_amount", application.requested_amount),
+        )
+        return self._answer(application)
+
+    @extend_schema(
+        methods=["GET"],
+        tags=["Workflow"],
+        summary="Moves open to you",
+        description=(
+            "The workflow moves you may make on this application now, in the order the "
+            "workflow declares them. Moves marked `comment_required` need a comment."
+        ),
+        responses={200: TransitionListSerializer},
+    )
+    @extend_schema(
+        methods=["POST"],
+        tags=["Workflow"],
+        summary="Make a workflow move",
+        description=(
+            "Performs one move through the workflow service: the row is locked, your role "
+            "checked, the move recorded on the timeline and the applicant notified. A move "
+            "that is not open to you now answers 409 and changes nothing. Submitting also "
+            "checks that the call is open and the application complete (400 otherwise)."
+        ),
+        request=TransitionSerializer,
+        responses={200: ApplicationSerializer, 409: CONFLICT},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        throttle_classes=[AnonThrottle, UserThrottle, ScopedThrottle],
+        throttle_scope="transitions",
+    )
+    def transitions(self, request, pk=None):
+        application = self.get_object()
+        if request.method == "GET":
+            moves = available_moves(application=application, user=request.user)
+            payload = {
+                "application": application.pk,
+                "status": application.status,
+                "transitions": moves,
+            }
+            return Response(TransitionListSerializer(payload).data)
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        name = serializer.validated_data["transition"]
+        comment = serializer.validated_data["comment"]
+        move = MOVES[name]
+        if (
+            name in {"submit", "resubmit"}
+            and application.status in move.sources
+            and can_make_move(request.user, application, move)
+        ):
+            # The portal's submission adds the call-open and completeness checks.
+            application_submit(application=application, actor=request.user, comment=comment)
+        else:
+            application_transition(
+                application=application, actor=request.user, transition=name, comment=comment
+            )
+        return self._answer(application)
+
+
+# --- Designations ---------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["Designations"],
+        summary="List designations",
+        description=(
+            "Titles conferred by granted designation applications (technology centres, "
+            "research institutes, ...). Anonymous callers see published designations without "
+            "certificate numbers or notes; signed-in callers those of their scope. "
+            "`valid_on=2026-01-01` lists the designations in force that day."
+        ),
+    ),
+    retrieve=extend_schema(tags=["Designations"], summary="One designation"),
+)
+class DesignationViewSet(_PublicOrScopedMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
+    public_filterset_class = PublicDesignationFilter
+    scoped_filterset_class = DesignationFilter
+    public_search_fields = [
+        "application__enterprise__name",
+        "application__designation_detail__platform_name",
+    ]
+    scoped_search_fields = [*public_search_fields, "certificate_number"]
+    ordering_fields = ["designated_on", "valid_until", "id"]
+    ordering = ["-designated_on", "-id"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Designation.objects.none()
+        if self.is_public:
+            queryset = public_designations()
+        else:
+            queryset = designation_list(user=self.request.user)
+        return queryset.select_related(
+            "application__enterprise",
+            "application__call__programme",
+            "application__designation_detail",
+        )
+
+    def get_serializer_class(self):
+        return PublicDesignationSerializer if self.is_public else DesignationSerializer

@@ -1,0 +1,113 @@
+"""Reads. Every list of applications, designations or attachments is scoped here.
+
+Admin ``get_queryset``, the API, the portal and exports call these functions,
+so a user sees the same rows wherever they look.
+"""
+
+from django.db.models import Count, Q, QuerySet
+
+from enterprises.models import Enterprise
+from enterprises.roles import is_applicant, is_bureau_staff, is_county_officer, is_expert
+
+from ..models import Application, ApplicationEvent, Attachment, Designation, Programme
+from ..permissions import jurisdiction_region_ids, member_enterprise_ids
+from ..workflow import OPEN, Status
+
+# Never filed: a draft, or a draft the applicant withdrew before submitting it.
+# County officers see neither (``permissions.is_unfiled`` says the same for one row).
+UNFILED = Q(status=Status.DRAFT) | Q(status=Status.WITHDRAWN, submitted_at__isnull=True)
+
+
+def application_scope(user, *, files: bool = False) -> Q | None:
+    """The condition that limits applications to ``user``; None means everything.
+
+    With ``files`` the expert branch narrows to assignments whose no-conflict
+    declaration is made: an expert opens no document before declaring.
+    """
+    if is_bureau_staff(user):
+        return None
+    condition = Q(pk__in=[])
+    if is_applicant(user):
+        condition |= Q(enterprise_id__in=member_enterprise_ids(user))
+    if is_county_officer(user):
+        condition |= Q(region_id__in=jurisdiction_region_ids(user)) & ~UNFILED
+    if is_expert(user):
+        if files:
+            condition |= Q(
+                assignments__expert=user, assignments__no_conflict_declared_at__isnull=False
+            )
+        else:
+            condition |= Q(assignments__expert=user)
+    return condition
+
+
+def application_list(
+    *, user, filters: dict | None = None, files: bool = False
+) -> QuerySet[Application]:
+    queryset = Application.objects.all()
+    scope = application_scope(user, files=files)
+    if scope is not None:
+        # The expert branch joins assignments; filter on ids to keep rows unique.
+        queryset = queryset.filter(pk__in=Application.objects.filter(scope).values("pk"))
+    if filters:
+        queryset = queryset.filter(**filters)
+    return queryset
+
+
+def application_get(*, user, pk) -> Application | None:
+    return application_list(user=user).filter(pk=pk).first()
+
+
+def enterprise_list(*, user) -> QuerySet[Enterprise]:
+    """Staff see every enterprise; applicants their own; officers those in their regions."""
+    queryset = Enterprise.objects.all()
+    if is_bureau_staff(user):
+        return queryset
+    condition = Q(pk__in=[])
+    if is_applicant(user):
+        condition |= Q(pk__in=member_enterprise_ids(user))
+    if is_county_officer(user):
+        condition |= Q(region_id__in=jurisdiction_region_ids(user))
+    if is_expert(user):
+        condition |= Q(applications__assignments__expert=user)
+    return queryset.filter(pk__in=Enterprise.objects.filter(condition).values("pk"))
+
+
+def designation_list(*, user) -> QuerySet[Designation]:
+    return Designation.objects.filter(application__in=application_list(user=user))
+
+
+def attachment_list(*, user) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(application__in=application_list(user=user, files=True))
+
+
+def event_list(*, user) -> QuerySet[ApplicationEvent]:
+    return ApplicationEvent.objects.filter(application__in=application_list(user=user))
+
+
+def open_work_by_programme(*, user) -> list[dict]:
+    """Counts by status for each programme, of the applications open to ``user``."""
+    rows = (
+        application_list(user=user)
+        .filter(status__in=OPEN)
+        .values("call__programme_id", "status")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    by_programme: dict[int, dict[str, int]] = {}
+    for row in rows:
+        by_programme.setdefault(row["call__programme_id"], {})[row["status"]] = row["count"]
+    programmes = Programme.objects.in_bulk(list(by_programme))
+    labels = dict(Status.choices)
+    return [
+        {
+            "programme": programmes[pk],
+            "counts": [
+                {"status": status, "label": labels[status], "count": counts[status]}
+                for status in Status.values
+                if status in counts
+            ],
+            "total": sum(counts.values()),
+        }
+        for pk, counts in sorted(by_programme.items(), key=lambda item: programmes[item[0]].name)
+    ]

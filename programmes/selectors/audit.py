@@ -1,0 +1,12 @@
+"""Reads of the audit trail: the bureau audits; nobody else reads it."""
+
+from django.db.models import QuerySet
+
+from ..admin_permissions import can_view_audit_records
+from ..models import AuditEntry
+
+
+def audit_entry_list(*, user) -> QuerySet[AuditEntry]:
+    if can_view_audit_records(user):
+        return AuditEntry.objects.select_related("actor")
+    return AuditEntry.objects.none()

@@ -1,0 +1,186 @@
+"""Reads open to everyone, signed in or not: programmes, open calls and published results.
+
+The REST API (anonymous callers) and the public portal pages use these, so what
+counts as "public" is decided here once:
+
+- ``public_results()``: applications in a status of ``workflow.PUBLIC`` (in public
+  notice, granted, warned, expired). Callers must show only non-private fields
+  (no amounts requested, contacts, comments, attachments or reviews).
+- ``open_calls(today)``: calls of active programmes whose opening and closing dates
+  are both set and include ``today``.
+- ``public_designations()``: designations whose application is public.
+- ``programme_list(user=...)`` and ``call_list(user=..., today=...)``: what a caller
+  sees of the reference tables — staff everything, signed-in users active
+  programmes and all their calls, anonymous callers active programmes and open calls.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from enterprises.roles import is_bureau_staff
+
+from ..models import Application, ApplicationEvent, Call, Designation, Programme
+from ..workflow import PUBLIC, Status
+
+
+def public_results() -> QuerySet[Application]:
+    """Applications the bureau has published (``workflow.PUBLIC`` statuses)."""
+    return Application.objects.filter(status__in=PUBLIC)
+
+
+def open_calls(today: date) -> QuerySet[Call]:
+    """Calls of active programmes that accept applications on ``today``."""
+    return Call.objects.filter(programme__is_active=True, opens_on__lte=today, closes_on__gte=today)
+
+
+def public_designations() -> QuerySet[Designation]:
+    """Designations conferred by a published application (not revoked)."""
+    return Designation.objects.filter(application__status__in=PUBLIC)
+
+
+def programme_list(*, user) -> QuerySet[Programme]:
+    """Staff see every programme; everybody else the active ones."""
+    if is_bureau_staff(user):
+        return Programme.objects.all()
+    return Programme.objects.filter(is_active=True)
+
+
+def call_list(*, user, today: date) -> QuerySet[Call]:
+    """Staff see every call; signed-in users those of active programmes; the public open ones."""
+    if is_bureau_staff(user):
+        return Call.objects.all()
+    if getattr(user, "is_authenticated", False):
+        return Call.objects.filter(programme__is_active=True)
+    return open_calls(today)
+
+
+# --- Public notice and the published results list (portal pages /notices/, /results/) ---
+
+# A granted result stays on the published list after a warning or expiry: the list
+# records what was granted in that year. Applications still in notice are not results.
+RESULT_STATUSES = (Status.GRANTED, Status.WARNED, Status.EXPIRED)
+PUBLIC_RELATED = (
+    "enterprise",
+    "region",
+    "call__programme",
+    "product_detail",
+    "project_detail",
+    "designation_detail",
+)
+
+
+def published_results(*, programme: Programme | None = None, year: int | None = None):
+    """The published list: granted applications, newest year first, then by programme."""
+    queryset = (
+        Application.objects.filter(status__in=RESULT_STATUSES)
+        .select_related(*PUBLIC_RELATED, "designation")
+        .order_by(
+            "-call__year",
+            "call__programme__name",
+            "call__programme_id",
+            "call__code",
+            "enterprise__name",
+            "id",
+        )
+    )
+    if programme is not None:
+        queryset = queryset.filter(call__programme=programme)
+    if year is not None:
+        queryset = queryset.filter(call__year=year)
+    return queryset
+
+
+def result_years() -> list[int]:
+    """Years that have published results, newest first (for the results page filter)."""
+    return list(
+        Application.objects.filter(status__in=RESULT_STATUSES)
+        .values_list("call__year", flat=True)
+        .distinct()
+        .order_by("-call__year")
+    )
+
+
+def result_programmes() -> QuerySet[Programme]:
+    return Programme.objects.filter(calls__applications__status__in=RESULT_STATUSES).distinct()
+
+
+def notice_opened_at() -> Subquery:
+    """When the application's current public notice opened: its latest ``open_public_notice``."""
+    return Subquery(
+        ApplicationEvent.objects.filter(application=OuterRef("pk"), transition="open_public_notice")
+        .order_by("-at", "-id")
+        .values("at")[:1]
+    )
+
+
+def notice_ends_at(*, opened_at: datetime | None, days: int) -> datetime | None:
+    """A notice opened at ``opened_at`` runs for ``days`` full days from that moment.
+
+    Counting from the moment (not the calendar day) keeps ``public_notice_days = 0``
+    meaning "no waiting" and makes the end independent of the server's time zone.
+    """
+    if opened_at is None:
+        return None
+    return opened_at + timedelta(days=days)
+
+
+def applications_in_notice(*, call: Call | None = None) -> QuerySet[Application]:
+    """Applications in public notice, annotated with ``notice_opened_at``."""
+    queryset = (
+        Application.objects.filter(status=Status.IN_PUBLIC_NOTICE)
+        .annotate(notice_opened_at=notice_opened_at())
+        .select_related(*PUBLIC_RELATED)
+        .order_by("call__programme__name", "call__code", "enterprise__name", "id")
+    )
+    if call is not None:
+        queryset = queryset.filter(call=call)
+    return queryset
+
+
+@dataclass
+class NoticeEntry:
+    application: Application
+    ends_at: datetime | None
+    running: bool
+
+
+@dataclass
+class CallNotice:
+    call: Call
+    entries: list[NoticeEntry] = field(default_factory=list)
+
+
+def notice_entry(application: Application, *, now: datetime | None = None) -> NoticeEntry:
+    """The notice period of one application (annotated by ``applications_in_notice`` or not)."""
+    now = now or timezone.now()
+    if hasattr(application, "notice_opened_at"):
+        opened_at = application.notice_opened_at
+    else:
+        opened_at = (
+            application.events.filter(transition="open_public_notice")
+            .order_by("-at", "-id")
+            .values_list("at", flat=True)
+            .first()
+        )
+    ends_at = notice_ends_at(opened_at=opened_at, days=application.call.public_notice_days)
+    return NoticeEntry(
+        application=application, ends_at=ends_at, running=bool(ends_at and now < ends_at)
+    )
+
+
+def public_notices(*, now: datetime | None = None) -> list[CallNotice]:
+    """Applications in public notice grouped by call, each with the end of its notice."""
+    now = now or timezone.now()
+    by_call: dict[int, CallNotice] = {}
+    for application in applications_in_notice():
+        group = by_call.setdefault(application.call_id, CallNotice(call=application.call))
+        group.entries.append(notice_entry(application, now=now))
+    return list(by_call.values())
+
+
+def notice_application_get(*, pk) -> Application | None:
+    """An application currently in public notice, or None (the objection form's target)."""
+    return applications_in_notice().filter(pk=pk).first()

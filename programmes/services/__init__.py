@@ -1,0 +1,26 @@
+"""Writes. Every change of an application's state, and every decision, goes through here.
+
+Import from the submodules; the most used services are re-exported for convenience.
+"""
+
+from .applications import (
+    application_create,
+    application_record_result,
+    application_transition,
+    available_moves,
+)
+from .notifications import notify_members
+from .outcomes import designation_record, disbursement_record, evaluation_record
+from .reviews import expert_assign
+
+__all__ = [
+    "application_create",
+    "application_record_result",
+    "application_transition",
+    "available_moves",
+    "designation_record",
+    "disbursement_record",
+    "evaluation_record",
+    "expert_assign",
+    "notify_members",
+]

@@ -1,0 +1,1 @@
+"""Portal pages, split by audience: applicant, review (county, expert, staff), public, files."""

@@ -1,0 +1,459 @@
+"""Review desks: county officers' queue, experts' score sheets, bureau staff's call desk.
+
+Each desk checks the role first (403 for the wrong role) and then finds the object
+through a scoped selector (404 when it is not the user's to see).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from enterprises.roles import is_bureau_staff, is_county_officer, is_expert
+
+from ..forms_review import (
+    BulkAssignForm,
+    ConflictDeclarationForm,
+    CountyDecisionForm,
+    ScoreSheetForm,
+    WorkflowMoveForm,
+)
+from ..models import ScoreCriterion
+from ..selectors.public import applications_in_notice, notice_entry
+from ..selectors.reviews import (
+    assignable_applications,
+    assignment_file_open,
+    assignment_has_conflict,
+    assignment_state,
+    call_ranking,
+    county_application_get,
+    county_queue,
+    desk_application_get,
+    desk_call_get,
+    desk_calls,
+    expert_assignment_get,
+    expert_assignments,
+    quota_usage,
+)
+from ..services import application_transition, available_moves
+from ..services.public import public_notice_confirm
+from ..services.reviews import (
+    application_move,
+    application_recommend,
+    experts_assign_bulk,
+    review_declare_conflict,
+    review_declare_no_conflict,
+    review_save_scores,
+)
+from ..workflow import Status
+
+
+def _require(check, user):
+    if not check(user):
+        raise PermissionDenied
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def detail_rows(application) -> list[tuple[str, object]]:
+    """The typed detail record as (label, value) pairs, choices shown by their label."""
+    detail = application.detail
+    if detail is None:
+        return []
+    rows = []
+    for model_field in detail._meta.concrete_fields:
+        if model_field.primary_key or model_field.name == "application":
+            continue
+        value = getattr(detail, model_field.name)
+        if model_field.choices:
+            value = getattr(detail, f"get_{model_field.name}_display")()
+        if value not in (None, ""):
+            rows.append((model_field.verbose_name, value))
+    return rows
+
+
+def _file_context(application):
+    return {
+        "application": application,
+        "detail_rows": detail_rows(application),
+        "attachments": list(application.attachments.all()),
+    }
+
+
+# --- County officers ---------------------------------------------------------------
+
+
+@login_required
+def county_queue_view(request):
+    _require(is_county_officer, request.user)
+    applications = list(county_queue(user=request.user))
+    return render(
+        request,
+        "portal/review/county_queue.html",
+        {
+            "applications": applications,
+            "quotas": quota_usage(applications=applications),
+            "decision_form": CountyDecisionForm(),
+        },
+    )
+
+
+@login_required
+def county_application_view(request, pk, form=None):
+    _require(is_county_officer, request.user)
+    application = county_application_get(user=request.user, pk=pk)
+    if application is None:
+        raise Http404
+    context = _file_context(application)
+    context.update(
+        {
+            "quota": quota_usage(applications=[application])[0],
+            "decision_form": form or CountyDecisionForm(),
+            "can_decide": application.status in (Status.SUBMITTED, Status.RESUBMITTED),
+            "events": application.events.select_related("actor"),
+        }
+    )
+    return render(request, "portal/review/county_application.html", context)
+
+
+@login_required
+@require_POST
+def county_decide_view(request, pk):
+    _require(is_county_officer, request.user)
+    application = county_application_get(user=request.user, pk=pk)
+    if application is None:
+        raise Http404
+    form = CountyDecisionForm(request.POST)
+    if not form.is_valid():
+        response = county_application_view(request, pk, form=form)
+        response.status_code = 400
+        return response
+    action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
+    try:
+        if action == "recommend":
+            application_recommend(application=application, actor=request.user, comment=comment)
+            messages.success(
+                request, _("“%(title)s” is recommended.") % {"title": application.title}
+            )
+        else:
+            application_transition(
+                application=application,
+                actor=request.user,
+                transition="return_for_revision",
+                comment=comment,
+            )
+            messages.success(
+                request,
+                _("“%(title)s” is returned to the applicant for revision.")
+                % {"title": application.title},
+            )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect("review:county-queue")
+
+
+# --- Experts ---------------------------------------------------------------------------
+
+
+@login_required
+def expert_assignments_view(request):
+    _require(is_expert, request.user)
+    assignments = list(expert_assignments(user=request.user))
+    for assignment in assignments:
+        assignment.state = assignment_state(assignment)
+    return render(request, "portal/review/expert_assignments.html", {"assignments": assignments})
+
+
+def _own_assignment(request, pk):
+    _require(is_expert, request.user)
+    assignment = expert_assignment_get(user=request.user, pk=pk)
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+@login_required
+def expert_assignment_view(request, pk):
+    """The declaration first; once declared, the file and the score sheet."""
+    assignment = _own_assignment(request, pk)
+    application = assignment.application
+    criteria = ScoreCriterion.objects.filter(programme_id=application.call.programme_id)
+    state = assignment_state(assignment)
+    editable = state == "open" and application.status == Status.IN_REVIEW
+    sheet = None
+    if request.method == "POST" and state in {"open", "submitted"} and not editable:
+        messages.error(request, _("This score sheet can no longer change."))
+        return redirect("review:expert-assignment", pk=assignment.pk)
+    if state in {"open", "submitted"}:
+        initial = {"comment": assignment.comment}
+        initial.update(
+            {f"criterion_{score.criterion_id}": score.score for score in assignment.scores.all()}
+        )
+        if request.method == "POST" and editable:
+            sheet = ScoreSheetForm(request.POST, criteria=criteria)
+            if sheet.is_valid():
+                submit = "submit" in request.POST
+                try:
+                    review_save_scores(
+                        assignment=assignment,
+                        actor=request.user,
+                        scores=sheet.scores(),
+                        comment=sheet.cleaned_data["comment"],
+                        submit=submit,
+                    )
+                except ValidationError as error:
+                    sheet.add_error(None, error)
+                else:
+                    messages.success(
+                        request,
+                        _("Your score sheet is submitted.")
+                        if submit
+                        else _("Your score sheet is saved as a draft."),
+                    )
+                    return redirect("review:expert-assignment", pk=assignment.pk)
+        else:
+            sheet = ScoreSheetForm(initial=initial, criteria=criteria)
+    elif request.method == "POST":
+        raise PermissionDenied
+    context = {
+        "assignment": assignment,
+        "state": state,
+        "editable": editable,
+        "sheet": sheet,
+        "criteria": criteria,
+        "declaration_form": ConflictDeclarationForm() if state == "pending" else None,
+    }
+    if assignment_file_open(assignment):
+        context.update(_file_context(application))
+    else:
+        context["application"] = application
+    return render(
+        request,
+        "portal/review/expert_assignment.html",
+        context,
+        status=400 if sheet is not None and sheet.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def expert_declare_view(request, pk):
+    assignment = _own_assignment(request, pk)
+    form = ConflictDeclarationForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("review:expert-assignment", pk=assignment.pk)
+    try:
+        if form.cleaned_data["declaration"] == ConflictDeclarationForm.NO_CONFLICT:
+            review_declare_no_conflict(assignment=assignment, actor=request.user)
+            messages.success(request, _("Thank you. The file is open for your review."))
+        else:
+            review_declare_conflict(
+                assignment=assignment, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(
+                request, _("Your conflict of interest is recorded; the bureau will reassign.")
+            )
+            return redirect("review:expert-assignments")
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect("review:expert-assignment", pk=assignment.pk)
+
+
+@login_required
+def expert_attachment_view(request, pk, attachment_pk):
+    """An attachment of an assigned application, only after the no-conflict declaration."""
+    assignment = _own_assignment(request, pk)
+    if not assignment_file_open(assignment) or assignment_has_conflict(assignment):
+        raise PermissionDenied
+    attachment = assignment.application.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Bureau staff ---------------------------------------------------------------------
+
+
+@login_required
+def desk_view(request):
+    _require(is_bureau_staff, request.user)
+    return render(request, "portal/review/desk.html", {"calls": desk_calls(user=request.user)})
+
+
+def _desk_call(request, pk):
+    _require(is_bureau_staff, request.user)
+    call = desk_call_get(user=request.user, pk=pk)
+    if call is None:
+        raise Http404
+    return call
+
+
+@login_required
+def desk_call_view(request, pk, assign_form=None, outcomes=None):
+    call = _desk_call(request, pk)
+    notices = [
+        notice_entry(application)
+        for application in applications_in_notice(call=call).prefetch_related("objections")
+    ]
+    ranking = call_ranking(user=request.user, call=call)
+    return render(
+        request,
+        "portal/review/desk_call.html",
+        {
+            "call": call,
+            "ranking": ranking,
+            "assign_form": assign_form
+            or BulkAssignForm(applications=assignable_applications(user=request.user, call=call)),
+            "outcomes": outcomes,
+            "notices": notices,
+            "conflicts": [
+                assignment
+                for row in ranking
+                for assignment in row.application.assignments.all()
+                if assignment_has_conflict(assignment)
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def desk_assign_view(request, pk):
+    call = _desk_call(request, pk)
+    form = BulkAssignForm(
+        request.POST, applications=assignable_applications(user=request.user, call=call)
+    )
+    if not form.is_valid():
+        response = desk_call_view(request, pk, assign_form=form)
+        response.status_code = 400
+        return response
+    applications = list(form.cleaned_data["applications"])
+    if form.cleaned_data["start_review"]:
+        for application in applications:
+            if application.status == Status.ACCEPTED:
+                try:
+                    application_transition(
+                        application=application, actor=request.user, transition="start_review"
+                    )
+                except ValidationError as error:
+                    messages.error(request, _error_text(error))
+    outcomes = experts_assign_bulk(
+        applications=applications, experts=list(form.cleaned_data["experts"]), actor=request.user
+    )
+    created = sum(1 for outcome in outcomes if outcome.created)
+    failed = sum(1 for outcome in outcomes if outcome.error)
+    messages.info(
+        request,
+        ngettext(
+            "%(total)s pair: %(created)s newly assigned, %(failed)s refused.",
+            "%(total)s pairs: %(created)s newly assigned, %(failed)s refused.",
+            len(outcomes),
+        )
+        % {"created": created, "failed": failed, "total": len(outcomes)},
+    )
+    return desk_call_view(
+        request,
+        pk,
+        assign_form=BulkAssignForm(
+            applications=assignable_applications(user=request.user, call=call)
+        ),
+        outcomes=outcomes,
+    )
+
+
+@login_required
+@require_POST
+def desk_confirm_notice_view(request, pk):
+    call = _desk_call(request, pk)
+    result = public_notice_confirm(call=call, actor=request.user)
+    if result.granted:
+        messages.success(
+            request,
+            _("Granted after public notice: %(titles)s.")
+            % {"titles": "; ".join(application.title for application in result.granted)},
+        )
+    for _application, reason in result.refused:
+        messages.error(request, reason)
+    if not result.granted and not result.refused:
+        messages.info(request, _("No application of this call is in public notice."))
+    return redirect("review:desk-call", pk=call.pk)
+
+
+@login_required
+def desk_application_view(request, pk, move_form=None):
+    _require(is_bureau_staff, request.user)
+    application = desk_application_get(user=request.user, pk=pk)
+    if application is None:
+        raise Http404
+    moves = available_moves(application=application, user=request.user)
+    assignments = list(
+        application.assignments.select_related("expert").prefetch_related("scores__criterion")
+    )
+    for assignment in assignments:
+        assignment.state = assignment_state(assignment)
+    context = _file_context(application)
+    context.update(
+        {
+            "moves": moves,
+            "move_form": move_form or (WorkflowMoveForm(moves=moves) if moves else None),
+            "events": application.events.select_related("actor"),
+            "assignments": assignments,
+            "objections": application.objections.all(),
+            "notice": notice_entry(application)
+            if application.status == Status.IN_PUBLIC_NOTICE
+            else None,
+        }
+    )
+    return render(request, "portal/review/desk_application.html", context)
+
+
+@login_required
+@require_POST
+def desk_move_view(request, pk):
+    _require(is_bureau_staff, request.user)
+    application = desk_application_get(user=request.user, pk=pk)
+    if application is None:
+        raise Http404
+    moves = available_moves(application=application, user=request.user)
+    form = WorkflowMoveForm(request.POST, moves=moves)
+    if not form.is_valid():
+        response = desk_application_view(request, pk, move_form=form)
+        response.status_code = 400
+        return response
+    try:
+        application_move(
+            application=application,
+            actor=request.user,
+            transition=form.cleaned_data["transition"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("“%(title)s” is now: %(status)s.")
+            % {"title": application.title, "status": application.get_status_display()},
+        )
+    return redirect(reverse("review:desk-application", args=[application.pk]))

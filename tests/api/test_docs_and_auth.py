@@ -1,0 +1,244 @@
+"""Schema, offline docs, tokens, throttling and the one error shape."""
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.staticfiles import finders
+from rest_framework.authtoken.models import Token
+
+from tests.api.conftest import ids
+
+pytestmark = pytest.mark.django_db
+
+METHODS = {"get", "post", "patch", "put", "delete"}
+
+
+@pytest.fixture
+def schema(client_for):
+    response = client_for(None).get(
+        "/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
+    )
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def test_schema_lists_every_resource(schema):
+    resources = {path.split("/")[3] for path in schema["paths"]}
+
+    assert {
+        "regions",
+        "industries",
+        "enterprises",
+        "programmes",
+        "calls",
+        "applications",
+        "designations",
+    } <= resources
+    assert "/api/v1/applications/{id}/transitions/" in schema["paths"]
+
+
+def test_every_operation_is_described_and_documents_the_error_shape(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method not in METHODS:
+                continue
+            assert operation.get("summary"), (method, path)
+            for code in ("400", "401", "403", "404", "429"):
+                reference = operation["responses"][code]["content"]["application/json"]
+                assert reference["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+def test_every_operation_with_a_body_shows_an_example(schema):
+    def has_example(content):
+        return any("example" in media or "examples" in media for media in content.values())
+
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method not in METHODS:
+                continue
+            bodies = [
+                response["content"]
+                for code, response in operation["responses"].items()
+                if code.startswith("2") and "content" in response
+            ]
+            if "requestBody" in operation:
+                bodies.append(operation["requestBody"]["content"])
+            assert all(has_example(content) for content in bodies), (method, path)
+
+
+def test_transition_post_documents_409(schema):
+    post = schema["paths"]["/api/v1/applications/{id}/transitions/"]["post"]
+
+    assert "409" in post["responses"]
+
+
+def test_swagger_ui_is_served_from_local_static_files(client_for):
+    response = client_for(None).get("/api/v1/docs/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "cdn." not in page and "jsdelivr" not in page
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+    assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+
+
+def test_password_exchange_gives_a_token_that_works(world, client_for, applicant):
+    anonymous = client_for(None)
+    response = anonymous.post(
+        "/api/v1/auth/token/", {"username": "applicant", "password": "correct-horse-battery"}
+    )
+
+    assert response.status_code == 200, response.content
+    key = response.json()["token"]
+    anonymous.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert ids(anonymous.get("/api/v1/enterprises/")) == {applicant.memberships.get().enterprise_id}
+
+
+def test_wrong_password_is_a_400_and_no_token(client_for, applicant):
+    response = client_for(None).post(
+        "/api/v1/auth/token/", {"username": "applicant", "password": "wrong"}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert not Token.objects.filter(user=applicant).exists()
+
+
+def test_staff_issue_and_revoke_a_token(client_for, staff, applicant):
+    staff_client = client_for(staff)
+    issued = staff_client.post("/api/v1/tokens/", {"user": applicant.pk})
+    assert issued.status_code == 201
+    key = issued.json()["token"]
+    holder = client_for(None)
+    holder.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert holder.get("/api/v1/regions/").status_code == 200
+    listed = staff_client.get("/api/v1/tokens/").json()["results"]
+    assert applicant.pk in {row["user"] for row in listed}
+    assert all("key" not in row and "token" not in row for row in listed)
+
+    assert staff_client.delete(f"/api/v1/tokens/{applicant.pk}/").status_code == 204
+
+    assert holder.get("/api/v1/regions/").status_code == 401
+
+
+def test_reissuing_replaces_the_old_token(client_for, staff, applicant):
+    staff_client = client_for(staff)
+    first = staff_client.post("/api/v1/tokens/", {"user": applicant.pk}).json()["token"]
+    second = staff_client.post("/api/v1/tokens/", {"user": applicant.pk}).json()["token"]
+
+    assert first != second
+    assert list(Token.objects.filter(user=applicant).values_list("key", flat=True)) == [second]
+
+
+def test_unauthenticated_answer_is_401_with_a_token_challenge(client_for):
+    response = client_for(None).get("/api/v1/enterprises/")
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json() == {
+        "status": 401,
+        "code": "not_authenticated",
+        "message": "Authentication credentials were not provided.",
+        "fields": {},
+    }
+
+
+def test_session_authentication_works_for_signed_in_browsers(world, client, applicant):
+    client.force_login(applicant)
+
+    response = client.get("/api/v1/applications/")
+
+    assert response.status_code == 200
+    assert ids(response) == {world.draft.pk, world.submitted.pk, world.granted.pk}
+
+
+def test_method_not_allowed_uses_the_error_shape(client_for, staff, world):
+    response = client_for(staff).put(f"/api/v1/applications/{world.draft.pk}/", {})
+
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+
+
+def test_anonymous_callers_are_throttled(settings, client_for):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "anon": "3/minute",
+        },
+    }
+    anonymous = client_for(None)
+
+    statuses = [anonymous.get("/api/v1/programmes/").status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+    throttled = anonymous.get("/api/v1/programmes/")
+    assert throttled.json()["code"] == "throttled"
+    assert int(throttled["Retry-After"]) > 0
+
+
+def test_signed_in_callers_are_throttled_by_user(settings, client_for, applicant):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "user": "2/minute",
+        },
+    }
+    client = client_for(applicant)
+
+    statuses = [client.get("/api/v1/programmes/").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
+    assert client_for(None).get("/api/v1/programmes/").status_code == 200
+
+
+# serialized_rollback: the roles (groups) come from a data migration, and an earlier
+# transactional test may have flushed them.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_http_client_reads_with_a_token(live_server, staff, world):
+    """Through a real socket with the standard library: no test client involved."""
+    key = Token.objects.create(user=staff).key
+    url = f"{live_server.url}/api/v1/applications/?region=330400&status=granted"
+
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{live_server.url}/api/v1/enterprises/", timeout=10)  # noqa: S310
+    assert refused.value.code == 401
+    assert json.loads(refused.value.read())["code"] == "not_authenticated"
+
+    signed = urllib.request.Request(url, headers={"Authorization": f"Token {key}"})  # noqa: S310
+    with urllib.request.urlopen(signed, timeout=10) as response:  # noqa: S310
+        body = json.loads(response.read())
+    assert {row["id"] for row in body["results"]} == {world.granted.pk, world.other_granted.pk}
+
+    move = urllib.request.Request(  # noqa: S310
+        f"{live_server.url}/api/v1/applications/{world.draft.pk}/transitions/",
+        data=json.dumps({"transition": "grant"}).encode(),
+        headers={"Authorization": f"Token {key}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with pytest.raises(urllib.error.HTTPError) as conflict:
+        urllib.request.urlopen(move, timeout=10)  # noqa: S310
+    assert conflict.value.code == 409
+    assert json.loads(conflict.value.read())["code"] == "transition_refused"
+
+    bundle = (
+        f"{live_server.url}/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js"
+    )
+    with urllib.request.urlopen(bundle, timeout=10) as response:  # noqa: S310
+        assert response.status == 200
+
+
+def test_superusers_manage_tokens_in_the_admin(client, applicant):
+    superuser = User.objects.create_superuser("root", "root@example.com", "correct-horse-battery")
+    client.force_login(superuser)
+
+    listing = client.get("/admin/authtoken/tokenproxy/")
+    added = client.post("/admin/authtoken/tokenproxy/add/", {"user": applicant.pk})
+
+    assert listing.status_code == 200
+    assert added.status_code == 302
+    assert Token.objects.filter(user=applicant).exists()

@@ -1,0 +1,214 @@
+"""The workflow over HTTP: moves open to the caller, moves made, moves refused with 409."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from programmes.models import ApplicationEvent, Attachment, ProductTier
+from programmes.workflow import Status
+
+pytestmark = pytest.mark.django_db
+
+
+def transitions_url(application):
+    return f"/api/v1/applications/{application.pk}/transitions/"
+
+
+def names(response):
+    assert response.status_code == 200, response.content
+    return [move["name"] for move in response.json()["transitions"]]
+
+
+def test_applicant_sees_submit_and_withdraw_on_a_draft(world, client_for, applicant):
+    response = client_for(applicant).get(transitions_url(world.draft))
+
+    assert names(response) == ["submit", "withdraw"]
+    assert response.json()["status"] == "draft"
+
+
+def test_officer_sees_the_county_moves_on_a_submitted_application(world, client_for, officer):
+    moves = names(client_for(officer).get(transitions_url(world.submitted)))
+
+    assert moves == ["recommend", "return_for_revision"]
+
+
+def test_applicant_sees_no_county_move_on_their_submitted_application(world, client_for, applicant):
+    assert names(client_for(applicant).get(transitions_url(world.submitted))) == ["withdraw"]
+
+
+def test_officer_recommends_and_the_timeline_records_it(world, client_for, officer):
+    response = client_for(officer).post(
+        transitions_url(world.submitted), {"transition": "recommend", "comment": "符合条件"}
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "recommended"
+    world.submitted.refresh_from_db()
+    assert world.submitted.status == Status.RECOMMENDED
+    event = ApplicationEvent.objects.get(application=world.submitted)
+    assert (event.actor, event.from_status, event.to_status, event.comment) == (
+        officer,
+        Status.SUBMITTED,
+        Status.RECOMMENDED,
+        "符合条件",
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "transition", "comment"),
+    [
+        ("applicant", "grant", ""),  # not from draft, and not theirs to make
+        ("applicant", "recommend", ""),  # the county's move
+        ("staff", "approve", ""),  # not possible from draft
+        ("staff", "reject", ""),  # not possible from draft
+    ],
+)
+def test_illegal_move_answers_409_and_changes_nothing(
+    request, who, transition, comment, world, client_for
+):
+    user = request.getfixturevalue(who)
+    before = world.draft.updated_at
+
+    response = client_for(user).post(
+        transitions_url(world.draft), {"transition": transition, "comment": comment}
+    )
+
+    assert response.status_code == 409, response.content
+    body = response.json()
+    assert body["status"] == 409
+    assert body["code"] == "transition_refused"
+    assert body["message"]
+    world.draft.refresh_from_db()
+    assert world.draft.status == Status.DRAFT
+    assert world.draft.updated_at == before
+    assert not ApplicationEvent.objects.filter(application=world.draft).exists()
+
+
+def test_move_needing_a_comment_without_one_answers_409(world, client_for, officer):
+    response = client_for(officer).post(
+        transitions_url(world.submitted), {"transition": "return_for_revision"}
+    )
+
+    assert response.status_code == 409
+    assert "comment" in response.json()["message"]
+    world.submitted.refresh_from_db()
+    assert world.submitted.status == Status.SUBMITTED
+
+
+def test_unknown_move_is_a_400_naming_the_field(world, client_for, applicant):
+    response = client_for(applicant).post(transitions_url(world.draft), {"transition": "fly"})
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["transition"]
+
+
+def test_submitting_an_incomplete_draft_is_refused_with_the_missing_items(
+    world, client_for, applicant
+):
+    response = client_for(applicant).post(transitions_url(world.draft), {"transition": "submit"})
+
+    assert response.status_code == 400
+    assert "before submitting" in response.json()["message"]
+    world.draft.refresh_from_db()
+    assert world.draft.status == Status.DRAFT
+
+
+def test_applicant_submits_a_complete_draft(world, client_for, applicant):
+    detail = world.draft.product_detail
+    detail.product_name = "碳纤维"
+    detail.tier = ProductTier.PROVINCIAL_FIRST
+    detail.technology_readiness_level = 8
+    detail.key_indicators = "拉伸强度 4.9 GPa"
+    detail.save()
+    Attachment.objects.create(
+        application=world.draft,
+        file=SimpleUploadedFile("form.pdf", b"%PDF-1.4"),
+        original_name="form.pdf",
+        content_type="application/pdf",
+        size=8,
+    )
+
+    response = client_for(applicant).post(transitions_url(world.draft), {"transition": "submit"})
+
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "submitted"
+    assert response.json()["submitted_at"]
+
+
+def test_applicant_cannot_set_status_or_awarded_amount_by_patch(world, client_for, applicant):
+    response = client_for(applicant).patch(
+        f"/api/v1/applications/{world.draft.pk}/",
+        {
+            "title": "Renamed",
+            "status": "granted",
+            "awarded_amount": "1000000.00",
+            "source": "import",
+            "requested_amount": "300000.00",
+        },
+    )
+
+    assert response.status_code == 200, response.content
+    world.draft.refresh_from_db()
+    assert world.draft.title == "Renamed"
+    assert world.draft.requested_amount == Decimal("300000.00")
+    assert world.draft.status == Status.DRAFT
+    assert world.draft.awarded_amount is None
+    assert world.draft.source == "portal"
+
+
+def test_applicant_cannot_set_status_or_awarded_amount_when_filing(
+    world, client_for, applicant, enterprise
+):
+    response = client_for(applicant).post(
+        "/api/v1/applications/",
+        {
+            "enterprise": enterprise.pk,
+            "call": world.open_call.pk,
+            "title": "Straight to granted?",
+            "status": "granted",
+            "awarded_amount": "5000000.00",
+            "decided_at": "2025-01-01T00:00:00Z",
+        },
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["status"], body["awarded_amount"], body["decided_at"]) == ("draft", None, None)
+
+
+def test_a_submitted_application_can_no_longer_be_changed_by_the_applicant(
+    world, client_for, applicant
+):
+    response = client_for(applicant).patch(
+        f"/api/v1/applications/{world.submitted.pk}/", {"title": "Too late"}
+    )
+
+    assert response.status_code == 400
+    world.submitted.refresh_from_db()
+    assert world.submitted.title != "Too late"
+
+
+def test_detail_of_another_kind_is_refused(world, client_for, applicant, enterprise):
+    response = client_for(applicant).post(
+        "/api/v1/applications/",
+        {
+            "enterprise": enterprise.pk,
+            "call": world.open_call.pk,
+            "title": "Wrong detail",
+            "designation_detail": {"platform_name": "技术中心"},
+        },
+    )
+
+    assert response.status_code == 400
+    assert "designation_detail" in response.json()["fields"]
+
+
+def test_filing_in_a_closed_call_is_refused(world, client_for, applicant, enterprise):
+    response = client_for(applicant).post(
+        "/api/v1/applications/",
+        {"enterprise": enterprise.pk, "call": world.closed_call.pk, "title": "Late"},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"

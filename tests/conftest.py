@@ -1,0 +1,53 @@
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def region():
+    return factories.RegionFactory(code="330402", name="南湖区")
+
+
+@pytest.fixture
+def other_region():
+    return factories.RegionFactory(code="330411", name="秀洲区")
+
+
+@pytest.fixture
+def enterprise(region):
+    return factories.EnterpriseFactory(region=region)
+
+
+@pytest.fixture
+def other_enterprise(other_region):
+    return factories.EnterpriseFactory(region=other_region)
+
+
+@pytest.fixture
+def staff():
+    return factories.staff_user(username="staff")
+
+
+@pytest.fixture
+def applicant(enterprise):
+    return factories.applicant_for(enterprise, username="applicant")
+
+
+@pytest.fixture
+def other_applicant(other_enterprise):
+    return factories.applicant_for(other_enterprise, username="other-applicant")
+
+
+@pytest.fixture
+def officer(region):
+    return factories.county_officer(region, username="officer")
+
+
+@pytest.fixture
+def other_officer(other_region):
+    return factories.county_officer(other_region, username="other-officer")
+
+
+@pytest.fixture
+def expert():
+    return factories.expert_user(username="expert")

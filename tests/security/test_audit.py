@@ -1,0 +1,266 @@
+"""Audit: decisions, status changes, imports, exports and refused access leave a record
+(actor, object, time, action) that nobody can edit or delete through admin or the API."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils import timezone
+
+from enterprises.models import Enterprise
+from enterprises.resources import EnterpriseResource
+from programmes.exceptions import TransitionRefused
+from programmes.models import AuditEntry, ImportRecord, Kind
+from programmes.services import application_transition
+from programmes.workflow import DECIDED, TRANSITIONS, Actor
+from tests import factories
+
+from .conftest import attach
+
+pytestmark = pytest.mark.django_db
+
+Action = AuditEntry.Action
+
+
+def entries(action):
+    return list(AuditEntry.objects.filter(action=action).order_by("id"))
+
+
+# --- Decisions and status changes -----------------------------------------------------
+
+
+@pytest.mark.parametrize("move", TRANSITIONS, ids=lambda move: move.name)
+def test_every_workflow_move_writes_an_audit_entry(move, enterprise, applicant, officer, staff):
+    actor = {Actor.APPLICANT: applicant, Actor.COUNTY: officer, Actor.STAFF: staff}[move.actors[0]]
+    kind = Kind.DESIGNATION if move.designation_only else Kind.PRODUCT
+    application = factories.ApplicationFactory(
+        enterprise=enterprise,
+        call=factories.CallFactory(programme=factories.ProgrammeFactory(kind=kind)),
+        status=move.sources[0],
+    )
+    started = timezone.now()
+
+    application_transition(
+        application=application, actor=actor, transition=move.name, comment="reason given"
+    )
+
+    [entry] = AuditEntry.objects.filter(object_type="programmes.Application")
+    expected = Action.DECISION if move.target in DECIDED else Action.TRANSITION
+    assert entry.action == expected
+    assert entry.actor == actor
+    assert entry.object_id == str(application.pk)
+    assert entry.object_repr == application.title
+    assert started <= entry.at <= timezone.now()
+    assert move.name in entry.detail and move.target in entry.detail
+
+
+def test_a_refused_move_writes_no_audit_entry(enterprise, applicant):
+    application = factories.ApplicationFactory(enterprise=enterprise)
+    with pytest.raises(TransitionRefused):
+        application_transition(application=application, actor=applicant, transition="grant")
+
+    assert not AuditEntry.objects.exists()
+
+
+# --- Refused access ---------------------------------------------------------------------
+
+
+def test_a_403_page_is_audited(client, officer):
+    client.force_login(officer)
+
+    assert client.get(reverse("dashboard:index")).status_code == 403
+
+    [entry] = entries(Action.ACCESS_REFUSED)
+    assert entry.actor == officer
+    assert entry.object_repr == reverse("dashboard:index")
+    assert entry.ip_address == "127.0.0.1"
+
+
+def test_a_refused_file_download_is_audited(client, other_applicant, enterprise):
+    attachment = attach(factories.ApplicationFactory(enterprise=enterprise), "secret.pdf")
+    client.force_login(other_applicant)
+
+    url = reverse("programmes:attachment-download", args=[attachment.pk])
+    assert client.get(url).status_code == 404
+
+    [entry] = entries(Action.ACCESS_REFUSED)
+    assert (entry.actor, entry.object_id) == (other_applicant, str(attachment.pk))
+    assert entry.object_type == "programmes:attachment-download"
+
+
+def test_a_refused_api_call_is_audited(api_client_for, applicant, other_enterprise):
+    foreign = factories.ApplicationFactory(enterprise=other_enterprise)
+    client = api_client_for(applicant)
+
+    assert client.get("/api/v1/tokens/").status_code == 403
+    assert client.get(f"/api/v1/applications/{foreign.pk}/").status_code == 404
+
+    refused = entries(Action.ACCESS_REFUSED)
+    assert [entry.actor for entry in refused] == [applicant, applicant]
+    assert refused[1].object_id == str(foreign.pk)
+
+
+def test_an_admin_page_outside_the_scope_is_audited(client, officer, other_enterprise):
+    foreign = factories.ApplicationFactory(enterprise=other_enterprise)
+    client.force_login(officer)
+
+    response = client.get(reverse("admin:programmes_application_change", args=[foreign.pk]))
+
+    assert response.status_code == 302
+    [entry] = entries(Action.ACCESS_REFUSED)
+    assert (entry.actor, entry.object_type, entry.object_id) == (
+        officer,
+        "programmes.Application",
+        str(foreign.pk),
+    )
+
+
+def test_a_missing_public_page_is_not_an_access_refusal(client, applicant):
+    client.force_login(applicant)
+    client.get("/no-such-page/")
+
+    assert not AuditEntry.objects.exists()
+
+
+# --- Imports and exports -------------------------------------------------------------------
+
+
+def import_sheet(tmp_path, user=None):
+    path = tmp_path / "enterprises.csv"
+    path.write_text(
+        f"统一社会信用代码,企业名称\n{factories.make_credit_code(901)},嘉兴审计测试有限公司\n",
+        encoding="utf-8",
+    )
+    return EnterpriseResource().import_file(path, user=user, via="cli")
+
+
+def test_an_import_leaves_its_record_with_who_what_and_when(tmp_path, staff):
+    staff.user_permissions.add(
+        Permission.objects.get_or_create(
+            codename="import_enterprise",
+            content_type=ContentType.objects.get_for_model(Enterprise),
+            defaults={"name": "Can import enterprises"},
+        )[0]
+    )
+    result = import_sheet(tmp_path, user=staff)
+
+    assert result.committed
+    record = ImportRecord.objects.get()
+    assert (record.user, record.file_name, record.created_rows) == (staff, "enterprises.csv", 1)
+    assert timezone.now() - record.at < timedelta(minutes=1)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Wired by the lead: programmes/services/imports.py, sheet_import, in the finally "
+        "block after import_record_create: audit_import(record=result.import_record)"
+    ),
+)
+def test_an_import_writes_an_audit_entry(tmp_path):
+    import_sheet(tmp_path)
+
+    [entry] = entries(Action.IMPORT)
+    assert entry.object_type == "programmes.ImportRecord"
+    assert entry.object_id == str(ImportRecord.objects.get().pk)
+
+
+def test_a_dashboard_export_writes_an_audit_entry(client, staff):
+    client.force_login(staff)
+
+    response = client.get(reverse("dashboard:export", args=["announced"]))
+
+    assert response.status_code == 200
+    [entry] = entries(Action.EXPORT)
+    assert entry.actor == staff
+    assert entry.object_type == "dashboard:announced"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Wired by the lead: programmes/resources/base.py, SheetResource.export (admin and "
+        "`manage.py export` both call it): audit_export(actor=self.user, "
+        "what=type(self).__name__, rows=len(dataset), via=...)"
+    ),
+)
+def test_a_sheet_export_writes_an_audit_entry(staff, enterprise):
+    EnterpriseResource(user=staff).export()
+
+    [entry] = entries(Action.EXPORT)
+    assert entry.actor == staff
+
+
+# --- Nobody edits or deletes an entry --------------------------------------------------------
+
+
+@pytest.fixture
+def entry(staff, enterprise):
+    application = factories.ApplicationFactory(enterprise=enterprise, status="reviewed")
+    application_transition(application=application, actor=staff, transition="approve")
+    return AuditEntry.objects.get()
+
+
+@pytest.fixture
+def superuser():
+    return factories.UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+def test_staff_read_the_audit_trail_in_admin(client, staff, entry):
+    client.force_login(staff)
+
+    response = client.get(reverse("admin:programmes_auditentry_changelist"))
+
+    assert response.status_code == 200
+    assert entry.object_repr in response.content.decode()
+
+
+def test_other_desk_users_do_not_see_the_audit_trail(client, officer, expert, entry):
+    for user in (officer, expert):
+        client.force_login(user)
+        url = reverse("admin:programmes_auditentry_change", args=[entry.pk])
+        assert client.get(reverse("admin:programmes_auditentry_changelist")).status_code == 403
+        assert client.get(url).status_code in {302, 403}
+
+
+@pytest.mark.parametrize("who", ["staff", "superuser"])
+def test_nobody_edits_adds_or_deletes_an_entry_in_admin(client, request, who, entry):
+    client.force_login(request.getfixturevalue(who))
+    change = reverse("admin:programmes_auditentry_change", args=[entry.pk])
+    delete = reverse("admin:programmes_auditentry_delete", args=[entry.pk])
+    changelist = reverse("admin:programmes_auditentry_changelist")
+
+    page = client.get(change)
+    answers = [
+        client.post(change, {"action": "other", "detail": "rewritten"}),
+        client.post(delete, {"post": "yes"}),
+        client.get(reverse("admin:programmes_auditentry_add")),
+        client.post(changelist, {"action": "delete_selected", "_selected_action": [entry.pk]}),
+    ]
+
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert [answer.status_code for answer in answers[:3]] == [403, 403, 403]
+    assert "delete_selected" not in client.get(changelist).content.decode()
+    assert AuditEntry.objects.get(pk=entry.pk).detail == entry.detail
+
+
+def test_the_api_has_no_way_to_reach_an_entry(api_client_for, staff, entry):
+    client = api_client_for(staff)
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").content.decode()
+
+    assert "audit" not in schema.lower()
+    for method in ("get", "patch", "delete"):
+        for url in ("/api/v1/audit-entries/", f"/api/v1/audit-entries/{entry.pk}/"):
+            assert getattr(client, method)(url).status_code == 404
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_model_refuses_to_change_or_delete_an_entry(entry):
+    entry.detail = "rewritten"
+    with pytest.raises(ValueError, match="append-only"):
+        entry.save()
+    with pytest.raises(ValueError, match="never deleted"):
+        entry.delete()
