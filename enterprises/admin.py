@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from programmes import admin_permissions, permissions
 from programmes.admin.base import DeskAdminMixin, DeskInlineMixin, HistoryReadOnlyMixin
 from programmes.admin.paginators import EstimatedCountPaginator
+from programmes.admin_import import EnterpriseImportExportMixin
 from programmes.selectors import enterprise_list
 from programmes.selectors.admin import (
     industry_list,
@@ -99,7 +100,9 @@ class MembershipInline(StaffOnlyMixin, DeskInlineMixin, admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(HistoryReadOnlyMixin, DeskAdminMixin, SimpleHistoryAdmin):
+class EnterpriseAdmin(
+    EnterpriseImportExportMixin, HistoryReadOnlyMixin, DeskAdminMixin, SimpleHistoryAdmin
+):
     list_display = [
         "name",
         "unified_social_credit_code",

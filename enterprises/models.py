@@ -171,6 +171,7 @@ class Enterprise(models.Model):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         ordering = ["name"]
+        permissions = [("import_enterprise", _("Can import enterprises from a spreadsheet"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(unified_social_credit_code__isnull=True)
@@ -189,10 +190,18 @@ class Enterprise(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self._normalise_code()
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        # Validate what will be stored: length, checksum and uniqueness of the normalised code.
+        self._normalise_code()
+        super().clean_fields(exclude=exclude)
+
+    def _normalise_code(self) -> None:
         # An empty code is stored as NULL so that the unique constraint ignores it.
         code = self.unified_social_credit_code
         self.unified_social_credit_code = normalise_credit_code(code) if code else None
-        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (self.name,)

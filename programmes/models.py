@@ -338,6 +338,9 @@ class Application(FSMModelMixin, WorkflowMethods, models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at", "-id"]
+        permissions = [
+            ("import_application", _("Can import applications and results lists from sheets"))
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise", "call", "title"], name="application_unique_title_per_call"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import admin_permissions, permissions
+from ..admin_import import ApplicationImportExportMixin
 from ..models import (
     Application,
     ApplicationEvent,
@@ -201,7 +202,12 @@ DETAIL_PREFETCHES = [
 
 @admin.register(Application)
 class ApplicationAdmin(
-    WorkflowAdminMixin, ServiceAddMixin, HistoryReadOnlyMixin, DeskAdminMixin, SimpleHistoryAdmin
+    ApplicationImportExportMixin,
+    WorkflowAdminMixin,
+    ServiceAddMixin,
+    HistoryReadOnlyMixin,
+    DeskAdminMixin,
+    SimpleHistoryAdmin,
 ):
     """Status is never a form field: it changes through the workflow buttons and actions only.
 

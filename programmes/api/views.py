@@ -31,8 +31,9 @@ from ..models import Application, Call, Designation, Programme, Source
 from ..permissions import can_make_move, is_member_of
 from ..selectors import application_list, designation_list
 from ..selectors.public import call_list, programme_list, public_designations, public_results
-from ..services import application_create, application_transition, available_moves
+from ..services import application_create, available_moves
 from ..services.applicant import application_file, application_submit, application_update
+from ..services.reviews import application_move
 from ..workflow import MOVES
 from .filters import (
     ApplicationFilter,
@@ -452,7 +453,8 @@ class ApplicationViewSet(
             # The portal's submission adds the call-open and completeness checks.
             application_submit(application=application, actor=request.user, comment=comment)
         else:
-            application_transition(
+            # Recommend counts against the county quota; grant waits for the notice to end.
+            application_move(
                 application=application, actor=request.user, transition=name, comment=comment
             )
         return self._answer(application)

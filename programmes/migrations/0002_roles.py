@@ -108,7 +108,7 @@ def create_roles(apps, schema_editor):
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
             for app_label, codename in codenames
         ]
-        group.permissions.set(permissions)
+        group.permissions.add(*permissions)
 
 
 def remove_roles(apps, schema_editor):

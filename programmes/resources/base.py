@@ -185,6 +185,20 @@ class SheetResource(ModelResource):
             if getattr(export_field, "primary", True)
         ]
 
+    def export(self, queryset=None, **kwargs):
+        """The library's export (admin and ``manage.py export``), audited."""
+        from ..services.audit import audit_export
+
+        dataset = super().export(queryset=queryset, **kwargs)
+        audit_export(
+            actor=self.user,
+            what=type(self).__name__,
+            rows=len(dataset),
+            via="admin" if self.user is not None else "cli",
+            request=kwargs.get("request"),
+        )
+        return dataset
+
     def export_resource(self, instance, selected_fields=None, **kwargs):
         return neutralise_row(super().export_resource(instance, selected_fields, **kwargs))
 

@@ -37,6 +37,7 @@ from ..resources.sheets import (
     detect_layout,
 )
 from .applications import DETAIL_MODELS, application_record_result
+from .audit import audit_import
 from .outcomes import designation_record
 
 WRITES = {NEW, UPDATE}
@@ -146,6 +147,7 @@ def sheet_import(
         result.import_record = import_record_create(
             user=actor, resource=resource, file_name=file_name, via=via, result=result
         )
+        audit_import(record=result.import_record)
     return result
 
 

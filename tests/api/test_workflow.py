@@ -212,3 +212,18 @@ def test_filing_in_a_closed_call_is_refused(world, client_for, applicant, enterp
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
+
+
+def test_recommending_over_http_counts_against_the_county_quota(world, client_for, officer):
+    call = world.submitted.call
+    call.recommendation_quota = 0
+    call.save(update_fields=["recommendation_quota"])
+
+    response = client_for(officer).post(
+        transitions_url(world.submitted), {"transition": "recommend", "comment": "符合条件"}
+    )
+
+    assert response.status_code == 409, response.content
+    assert "quota" in response.json()["message"]
+    world.submitted.refresh_from_db()
+    assert world.submitted.status == Status.SUBMITTED

@@ -41,11 +41,6 @@ def test_two_enterprises_without_a_code_may_coexist(region):
     assert Enterprise.objects.filter(unified_social_credit_code__isnull=True).count() == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Model bug (reported): full_clean validates the length constraint against '' "
-    "before save() turns it into NULL.",
-)
 def test_blank_code_passes_full_clean(region):
     new_enterprise(region, unified_social_credit_code="").full_clean()
 
@@ -90,11 +85,6 @@ def test_lower_case_code_is_stored_upper_case(region):
     assert enterprise.unified_social_credit_code == "91350100M000100Y43"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Model bug (reported): full_clean checks uniqueness on the raw value, "
-    "save() stores it normalised, so a lower-case duplicate ends in IntegrityError.",
-)
 def test_duplicate_code_differing_only_in_case_is_refused_by_full_clean(region):
     new_enterprise(region, name="甲公司", unified_social_credit_code="91350100M000100Y43").save()
     duplicate = new_enterprise(
@@ -104,10 +94,6 @@ def test_duplicate_code_differing_only_in_case_is_refused_by_full_clean(region):
         duplicate.full_clean()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Model bug (reported): max_length sees the blanks the validator would strip.",
-)
 def test_code_with_blanks_passes_full_clean(region):
     enterprise = new_enterprise(region, unified_social_credit_code="9135 0100 M000 100Y 43")
     enterprise.full_clean()

@@ -3,10 +3,11 @@
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from openpyxl import Workbook
 
+from enterprises import roles
 from enterprises.models import Enterprise, Industry, Region
 from programmes.models import Application, Kind, Level, RewardRule
 from tests import factories
@@ -128,3 +129,13 @@ def report_dir(tmp_path, monkeypatch):
     from programmes import admin_import
 
     monkeypatch.setattr(admin_import, "REPORT_DIR", tmp_path / "reports")
+
+
+@pytest.fixture
+def staff_without_import(db):
+    """Bureau staff from whose group the import permissions have been taken away."""
+    group = Group.objects.get(name=roles.BUREAU_STAFF)
+    group.permissions.remove(
+        *Permission.objects.filter(codename__in=["import_enterprise", "import_application"])
+    )
+    return factories.staff_user(username="staff-no-import")

@@ -41,8 +41,8 @@ def upload(client, rows, **extra):
     )
 
 
-def test_import_pages_need_the_import_permission(client, places):
-    client.force_login(factories.staff_user(username="plain-staff"))
+def test_import_pages_need_the_import_permission(client, places, staff_without_import):
+    client.force_login(staff_without_import)
 
     assert client.get(url("import")).status_code == 403
     assert client.get(url("import_template", 0)).status_code == 403
@@ -180,3 +180,9 @@ def test_results_list_imports_through_the_application_admin(client, importer, pl
 
     application = Application.objects.get()
     assert application.status == "granted" and application.created_by == importer
+
+
+def test_bureau_staff_are_given_the_import_permission_by_their_role(client, places):
+    client.force_login(factories.staff_user(username="bureau-staff"))
+
+    assert client.get(url("import")).status_code == 200

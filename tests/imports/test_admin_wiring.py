@@ -1,4 +1,4 @@
-"""The mixins work in front of the desk's real ModelAdmins (scoping, workflow URLs, history)."""
+"""Import and export in the desk's real admin, beside its scoping, workflow URLs and history."""
 
 import io
 
@@ -11,7 +11,7 @@ from enterprises.models import Enterprise
 from programmes.models import Application, ImportRecord
 from tests import factories
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.imports.wired_site")]
+pytestmark = pytest.mark.django_db
 
 
 def upload(rows, name):
@@ -25,12 +25,12 @@ def upload(rows, name):
 
 def test_enterprise_admin_imports_and_exports_with_the_mixin(client, importer, places, code):
     client.force_login(importer)
-    changelist = client.get(reverse("wired_admin:enterprises_enterprise_changelist"))
+    changelist = client.get(reverse("admin:enterprises_enterprise_changelist"))
     assert changelist.status_code == 200
-    assert reverse("wired_admin:enterprises_enterprise_import") in changelist.content.decode()
+    assert reverse("admin:enterprises_enterprise_import") in changelist.content.decode()
 
     preview = client.post(
-        reverse("wired_admin:enterprises_enterprise_import"),
+        reverse("admin:enterprises_enterprise_import"),
         {
             "resource": "0",
             "format": "0",
@@ -41,16 +41,14 @@ def test_enterprise_admin_imports_and_exports_with_the_mixin(client, importer, p
         },
     )
     client.post(
-        reverse("wired_admin:enterprises_enterprise_process_import"),
+        reverse("admin:enterprises_enterprise_process_import"),
         preview.context["confirm_form"].initial,
     )
     assert Enterprise.objects.get().name == "甲有限公司"
     assert ImportRecord.objects.filter(committed=True, user=importer).exists()
 
     fields = {f"enterpriseresource_{n}": "on" for n in ("unified_social_credit_code", "name")}
-    export = client.post(
-        reverse("wired_admin:enterprises_enterprise_export"), {"format": "0", **fields}
-    )
+    export = client.post(reverse("admin:enterprises_enterprise_export"), {"format": "0", **fields})
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
     assert rows == [("统一社会信用代码", "企业名称"), (code(1), "甲有限公司")]
 
@@ -61,15 +59,15 @@ def test_application_admin_keeps_its_workflow_and_gains_the_results_list_import(
     client.force_login(importer)
     application = factories.ApplicationFactory(call=calls["product"])
 
-    assert client.get(reverse("wired_admin:programmes_application_changelist")).status_code == 200
-    change = client.get(reverse("wired_admin:programmes_application_change", args=[application.pk]))
+    assert client.get(reverse("admin:programmes_application_changelist")).status_code == 200
+    change = client.get(reverse("admin:programmes_application_change", args=[application.pk]))
     assert change.status_code == 200
-    template = client.get(reverse("wired_admin:programmes_application_import_template", args=[0]))
+    template = client.get(reverse("admin:programmes_application_import_template", args=[0]))
     header = [c.value for c in load_workbook(io.BytesIO(template.content))["数据"][1]]
     assert header[0] == "批次"
 
     preview = client.post(
-        reverse("wired_admin:programmes_application_import"),
+        reverse("admin:programmes_application_import"),
         {
             "resource": "0",
             "format": "0",
@@ -86,10 +84,10 @@ def test_application_admin_keeps_its_workflow_and_gains_the_results_list_import(
     assert Application.objects.count() == 1
 
 
-def test_staff_without_the_import_permission_sees_no_import(client, places):
-    client.force_login(factories.staff_user(username="staff-no-import"))
+def test_staff_without_the_import_permission_sees_no_import(client, places, staff_without_import):
+    client.force_login(staff_without_import)
 
-    page = client.get(reverse("wired_admin:enterprises_enterprise_changelist")).content.decode()
+    page = client.get(reverse("admin:enterprises_enterprise_changelist")).content.decode()
 
-    assert reverse("wired_admin:enterprises_enterprise_import") not in page
-    assert client.get(reverse("wired_admin:enterprises_enterprise_import")).status_code == 403
+    assert reverse("admin:enterprises_enterprise_import") not in page
+    assert client.get(reverse("admin:enterprises_enterprise_import")).status_code == 403

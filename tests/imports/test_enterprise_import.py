@@ -268,10 +268,12 @@ def test_bulk_created_and_updated_rows_have_history(tmp_path, places, code, impo
     assert [h.history_type for h in enterprise.history.all()] == ["~", "+"]
 
 
-def test_import_without_the_import_permission_is_refused(tmp_path, places, code):
+def test_import_without_the_import_permission_is_refused(
+    tmp_path, places, code, staff_without_import
+):
     from django.core.exceptions import PermissionDenied
 
-    staff = factories.staff_user(username="no-import")
+    staff = staff_without_import
     path = write_xlsx(tmp_path / "p.xlsx", [CHINESE, [code(1), "甲有限公司"]])
 
     with pytest.raises(PermissionDenied):

@@ -152,13 +152,6 @@ def test_an_import_leaves_its_record_with_who_what_and_when(tmp_path, staff):
     assert timezone.now() - record.at < timedelta(minutes=1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Wired by the lead: programmes/services/imports.py, sheet_import, in the finally "
-        "block after import_record_create: audit_import(record=result.import_record)"
-    ),
-)
 def test_an_import_writes_an_audit_entry(tmp_path):
     import_sheet(tmp_path)
 
@@ -178,14 +171,6 @@ def test_a_dashboard_export_writes_an_audit_entry(client, staff):
     assert entry.object_type == "dashboard:announced"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Wired by the lead: programmes/resources/base.py, SheetResource.export (admin and "
-        "`manage.py export` both call it): audit_export(actor=self.user, "
-        "what=type(self).__name__, rows=len(dataset), via=...)"
-    ),
-)
 def test_a_sheet_export_writes_an_audit_entry(staff, enterprise):
     EnterpriseResource(user=staff).export()
 
