@@ -1,8 +1,12 @@
 """FilterSets for regions, industries and enterprises, and the region-tree filter others reuse."""
 
+from datetime import date, datetime, time, timedelta
+
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from config.api import DateFilter, document_filter
 
@@ -59,6 +63,34 @@ class IndustryTreeFilter(django_filters.ModelChoiceFilter):
         return queryset.filter(**{f"{self.field_name}__in": industry_and_descendant_ids(value)})
 
 
+def start_of_day(day: date) -> datetime:
+    """Midnight at the start of ``day`` in ``settings.TIME_ZONE``."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+class DayFilter(DateFilter):
+    """A date bounding a datetime column by whole days in ``settings.TIME_ZONE``.
+
+    ``lookup_expr="gte"`` keeps rows from the start of the day on, ``"lte"`` rows
+    up to the end of the day (``<`` the start of the next). The column is compared
+    as it is stored: ``__date`` would wrap it in a time-zone conversion that no
+    index can serve (a scan of a million applications per filtered request).
+    """
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        if self.lookup_expr == "gte":
+            condition = {f"{self.field_name}__gte": start_of_day(value)}
+        elif self.lookup_expr == "lte":
+            condition = {f"{self.field_name}__lt": start_of_day(value + timedelta(days=1))}
+        else:
+            raise ValueError(f"DayFilter takes gte or lte, not {self.lookup_expr!r}")
+        if self.distinct:
+            qs = qs.distinct()
+        return self.get_method(qs)(**condition)
+
+
 class RegionFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=Region.Level.choices)
     parent = django_filters.ModelChoiceFilter(
@@ -95,8 +127,8 @@ class EnterpriseFilter(django_filters.FilterSet):
     region = RegionTreeFilter(field_name="region")
     industry = IndustryTreeFilter(field_name="industry")
     above_designated_size = django_filters.BooleanFilter()
-    created_after = DateFilter(field_name="created_at", lookup_expr="date__gte")
-    created_before = DateFilter(field_name="created_at", lookup_expr="date__lte")
+    created_after = DayFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DayFilter(field_name="created_at", lookup_expr="lte")
 
     class Meta:
         model = Enterprise

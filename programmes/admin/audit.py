@@ -1,10 +1,11 @@
-"""The audit trail in admin: bureau staff read it; nobody adds, changes or deletes an entry."""
+"""The audit trail and the reminders log in admin: bureau staff read them; nobody adds,
+changes or deletes an entry."""
 
 from django.contrib import admin
 
 from .. import admin_permissions
-from ..models import AuditEntry
-from ..selectors.audit import audit_entry_list
+from ..models import AuditEntry, ReminderLog
+from ..selectors.audit import audit_entry_list, reminder_log_list
 from .records import ReadOnlyAdmin
 
 
@@ -35,6 +36,38 @@ class AuditEntryAdmin(ReadOnlyAdmin):
         return admin_permissions.can_view_audit_records(request.user)
 
     # Said again here, so that no subclass or mixin can grant them by accident.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        return {}
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ReadOnlyAdmin):
+    """What ``send_reminders`` sent, to whom and when: bureau staff read it."""
+
+    list_display = ["sent_at", "kind", "recipient", "object_key", "due_on"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["object_key", "message", "recipient__username"]
+    show_full_result_count = False
+
+    def scoped_queryset(self, request):
+        return reminder_log_list(user=request.user)
+
+    def has_module_permission(self, request):
+        return admin_permissions.can_view_audit_records(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return admin_permissions.can_view_audit_records(request.user)
+
     def has_add_permission(self, request):
         return False
 

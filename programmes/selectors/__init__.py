@@ -73,16 +73,27 @@ def enterprise_list(*, user) -> QuerySet[Enterprise]:
     return queryset.filter(pk__in=Enterprise.objects.filter(condition).values("pk"))
 
 
+def _of_scoped_applications(queryset: QuerySet, *, user, files: bool = False) -> QuerySet:
+    """``queryset`` (rows with an ``application``) narrowed to the applications ``user`` sees.
+
+    Unscoped users (bureau staff) get it unfiltered: ``application__in`` the whole
+    application table would be a semi-join with a million rows for nothing.
+    """
+    if application_scope(user, files=files) is None:
+        return queryset
+    return queryset.filter(application__in=application_list(user=user, files=files))
+
+
 def designation_list(*, user) -> QuerySet[Designation]:
-    return Designation.objects.filter(application__in=application_list(user=user))
+    return _of_scoped_applications(Designation.objects.all(), user=user)
 
 
 def attachment_list(*, user) -> QuerySet[Attachment]:
-    return Attachment.objects.filter(application__in=application_list(user=user, files=True))
+    return _of_scoped_applications(Attachment.objects.all(), user=user, files=True)
 
 
 def event_list(*, user) -> QuerySet[ApplicationEvent]:
-    return ApplicationEvent.objects.filter(application__in=application_list(user=user))
+    return _of_scoped_applications(ApplicationEvent.objects.all(), user=user)
 
 
 def open_work_by_programme(*, user) -> list[dict]:

@@ -9,6 +9,8 @@ counts as "public" is decided here once:
 - ``open_calls(today)``: calls of active programmes whose opening and closing dates
   are both set and include ``today``.
 - ``public_designations()``: designations whose application is public.
+- ``published_results(...)``: the published results list (granted, warned, expired),
+  shown ``RESULTS_PER_PAGE`` at a time.
 - ``programme_list(user=...)`` and ``call_list(user=..., today=...)``: what a caller
   sees of the reference tables — staff everything, signed-in users active
   programmes and all their calls, anonymous callers active programmes and open calls.
@@ -17,7 +19,7 @@ counts as "public" is decided here once:
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from enterprises.roles import is_bureau_staff
@@ -72,11 +74,22 @@ PUBLIC_RELATED = (
 )
 
 
+# What the published list prints beside the ordering's joins; prefetched per page, since
+# nine joined tables cost PostgreSQL ~50 ms of planning on every page view.
+RESULT_DETAILS = ("product_detail", "project_detail", "designation_detail", "designation")
+RESULTS_PER_PAGE = 100
+
+
 def published_results(*, programme: Programme | None = None, year: int | None = None):
-    """The published list: granted applications, newest year first, then by programme."""
+    """The published list: granted applications, newest year first, then by programme.
+
+    Within one programme and year (a "group" of the list) rows follow the call's
+    code, the enterprise's name and the id; ``published_position`` relies on it.
+    """
     queryset = (
         Application.objects.filter(status__in=RESULT_STATUSES)
-        .select_related(*PUBLIC_RELATED, "designation")
+        .select_related("enterprise", "region", "call__programme")
+        .prefetch_related(*RESULT_DETAILS)
         .order_by(
             "-call__year",
             "call__programme__name",
@@ -93,18 +106,50 @@ def published_results(*, programme: Programme | None = None, year: int | None = 
     return queryset
 
 
+def published_position(application: Application) -> int:
+    """How many results of ``application``'s programme and year precede it on the list.
+
+    Numbers a page's first group where it continues from the page before.
+    """
+    call, name = application.call, application.enterprise.name
+    before = (
+        Q(call__code__lt=call.code)
+        | Q(call__code=call.code, enterprise__name__lt=name)
+        | Q(call__code=call.code, enterprise__name=name, pk__lt=application.pk)
+    )
+    return (
+        Application.objects.filter(
+            before,
+            status__in=RESULT_STATUSES,
+            call__programme_id=call.programme_id,
+            call__year=call.year,
+        )
+        .order_by()
+        .count()
+    )
+
+
+# Both filters below are semi-joins that stop at the first published application of
+# each call or programme; DISTINCT over a join read every granted application (~0.5 s).
+
+
 def result_years() -> list[int]:
     """Years that have published results, newest first (for the results page filter)."""
+    published = Application.objects.filter(call=OuterRef("pk"), status__in=RESULT_STATUSES)
     return list(
-        Application.objects.filter(status__in=RESULT_STATUSES)
-        .values_list("call__year", flat=True)
+        Call.objects.filter(Exists(published))
+        .values_list("year", flat=True)
         .distinct()
-        .order_by("-call__year")
+        .order_by("-year")
     )
 
 
 def result_programmes() -> QuerySet[Programme]:
-    return Programme.objects.filter(calls__applications__status__in=RESULT_STATUSES).distinct()
+    """Programmes that have published results (for the results page filter)."""
+    published = Application.objects.filter(
+        call__programme=OuterRef("pk"), status__in=RESULT_STATUSES
+    )
+    return Programme.objects.filter(Exists(published))
 
 
 def notice_opened_at() -> Subquery:

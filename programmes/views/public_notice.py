@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,9 +10,11 @@ from django.utils.translation import gettext as _
 from ..forms_review import ObjectionForm
 from ..models import Kind, Programme
 from ..selectors.public import (
+    RESULTS_PER_PAGE,
     notice_application_get,
     notice_entry,
     public_notices,
+    published_position,
     published_results,
     result_programmes,
     result_years,
@@ -80,20 +83,31 @@ def _int_or_none(value):
 
 
 def results_view(request):
+    """The published results, ``RESULTS_PER_PAGE`` at a time, grouped by programme and year.
+
+    Each group is numbered from 1; a group continued from the page before goes on
+    counting where that page stopped.
+    """
     programmes = result_programmes()
     programme = None
     if request.GET.get("programme"):
         programme = Programme.objects.filter(code=request.GET["programme"]).first()
     year = _int_or_none(request.GET.get("year"))
+    paginator = Paginator(published_results(programme=programme, year=year), RESULTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     groups: list[dict] = []
-    for application in published_results(programme=programme, year=year):
+    for application in page.object_list:
         key = (application.call.programme_id, application.call.year)
         if not groups or groups[-1]["key"] != key:
+            offset = 0
+            if not groups and page.has_previous():
+                offset = published_position(application)
             groups.append(
                 {
                     "key": key,
                     "programme": application.call.programme,
                     "year": application.call.year,
+                    "offset": offset,
                     "rows": [],
                 }
             )
@@ -107,11 +121,16 @@ def results_view(request):
                 "call": application.call.title,
             }
         )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "portal/public/results.html",
         {
             "groups": groups,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number),
+            "query": query.urlencode(),
             "programmes": programmes,
             "years": result_years(),
             "selected_programme": programme,

@@ -157,3 +157,12 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, staff, datase
 
     assert count_queries(client) == before
     assert before <= 20
+
+
+def test_the_portal_menu_leads_staff_and_only_staff_to_the_dashboard(client, staff, dataset):
+    link = f'href="{reverse("dashboard:index")}"'
+    client.force_login(staff)
+    assert link in client.get(reverse("programmes:calls")).content.decode()
+
+    client.force_login(factories.applicant_for(factories.EnterpriseFactory()))
+    assert link not in client.get(reverse("programmes:calls")).content.decode()

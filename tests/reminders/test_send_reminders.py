@@ -264,3 +264,24 @@ def test_add_years_keeps_the_day_or_falls_back_from_29_february():
     assert add_years(date(2023, 1, 10), 2) == date(2025, 1, 10)
     assert add_years(date(2024, 2, 29), 2) == date(2026, 2, 28)
     assert add_years(date(2025, 6, 24), -2) == date(2023, 6, 24)
+
+
+def test_staff_read_the_reminders_sent_in_admin_and_cannot_change_them(world, client):
+    reminders_send(today=TODAY)
+    staff = User.objects.get(username="staff-a")
+    client.force_login(staff)
+
+    page = client.get("/admin/programmes/reminderlog/")
+
+    assert page.status_code == 200
+    assert f"call:{world.closing.pk}" in page.content.decode()
+    some = ReminderLog.objects.first()
+    assert client.get(f"/admin/programmes/reminderlog/{some.pk}/delete/").status_code == 403
+    assert client.get("/admin/programmes/reminderlog/add/").status_code == 403
+
+
+def test_applicants_cannot_read_the_reminders_log(world, client):
+    reminders_send(today=TODAY)
+    client.force_login(User.objects.get(username="holder"))
+
+    assert client.get("/admin/programmes/reminderlog/").status_code in {302, 403}

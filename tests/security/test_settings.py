@@ -33,6 +33,7 @@ def production_env(**overrides):
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="desk.jxjxj.example.gov.cn",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     env.update(overrides)
     return env
@@ -49,6 +50,17 @@ def test_production_settings_pass_the_deployment_check():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deployment_check_wants_a_cache_shared_by_the_workers():
+    env = production_env()
+    del env["REDIS_URL"]
+
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+
+    assert result.returncode != 0
+    assert "programmes.W001" in result.stderr + result.stdout
+    assert "REDIS_URL" in result.stderr + result.stdout
 
 
 PRINT_SETTINGS = """
