@@ -2,7 +2,6 @@
 60 s of concurrent requests to the API list and the public results page.
 
     .venv/bin/python bench/load.py                 # against the PostgreSQL bench database
-    .venv/bin/python bench/load.py --proposed-fixes   # with bench/proposed_fixes.py applied
     BENCH_LOAD_SECONDS=20 BENCH_LOAD_CLIENTS=4 .venv/bin/python bench/load.py
 
 Run ``bench/pages.py --db postgres --prepare-only`` first (``make bench`` does): the
@@ -41,7 +40,6 @@ REQUEST_TIMEOUT = 30
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
 PG_NAME = os.environ.get("BENCH_PG_NAME", "programme_desk_bench")
 DATABASE_URL = os.environ.get("BENCH_LOAD_DATABASE_URL", f"{PG_SERVER}/{PG_NAME}")
-PROPOSED_FIXES = "--proposed-fixes" in sys.argv[1:]
 
 
 def free_port() -> int:
@@ -91,10 +89,8 @@ def start_server(port: int) -> subprocess.Popen:
         check=True,
     )
     gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
-    # With --proposed-fixes the same server runs bench/proposed_fixes.py's changes.
-    app = ["bench.wsgi_proposed_fixes:application"] if PROPOSED_FIXES else []
     return subprocess.Popen(  # noqa: S603
-        [str(gunicorn), "-c", "config/gunicorn.conf.py", *app],
+        [str(gunicorn), "-c", "config/gunicorn.conf.py"],
         cwd=ROOT,
         env=environment,
         start_new_session=True,
@@ -219,7 +215,6 @@ def main():
     report = {
         "seconds": round(elapsed, 1),
         "clients": CLIENTS,
-        "proposed_fixes": PROPOSED_FIXES,
         "workers": 2,
         "requests": len(samples) + len(errors),
         "errors": len(errors),
@@ -239,8 +234,7 @@ def main():
                 "p99_ms": round(percentile(times, 0.99), 1),
             }
     DATA.mkdir(parents=True, exist_ok=True)
-    suffix = "-fixes" if PROPOSED_FIXES else ""
-    (DATA / f"results-load{suffix}.json").write_text(json.dumps(report, indent=2))
+    (DATA / "results-load.json").write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))
     for error in errors[:10]:
         print("error:", error, file=sys.stderr)

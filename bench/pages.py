@@ -15,10 +15,7 @@ The database is generated once by ``generate_demo_data`` and reused while its
 size and seed match (SQLite ``bench/.data/bench.sqlite3``, PostgreSQL database
 ``programme_desk_bench``); new migrations are applied to it on each run.
 
-``--proposed-fixes`` first applies ``bench/proposed_fixes.py``: the changes this
-benchmark recommends for modules owned elsewhere (API, public results page), so
-that their effect is measured before they are made. Results go to stdout as a
-Markdown table and to ``bench/.data/results-<db>[-fixes].json``.
+Results go to stdout as a Markdown table and to ``bench/.data/results-<db>.json``.
 """
 
 import argparse
@@ -51,7 +48,6 @@ def parse_args():
         "--enterprises", type=int, default=int(os.environ.get("BENCH_ENTERPRISES", 0))
     )
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "30")))
-    parser.add_argument("--proposed-fixes", action="store_true")
     parser.add_argument("--rebuild", action="store_true", help="Generate the database again.")
     parser.add_argument(
         "--prepare-only", action="store_true", help="Build or migrate the database, then stop."
@@ -359,17 +355,12 @@ def main():
     prepare_database(args)
     if args.prepare_only:
         return
-    if args.proposed_fixes:
-        from bench import proposed_fixes
-
-        proposed_fixes.apply()
     from programmes.models import Application
 
     staff, applicant, enterprise = bench_users()
     report = {
         "machine": machine(args),
         "applications": Application.objects.count(),
-        "proposed_fixes": args.proposed_fixes,
         "pages": [],
     }
     load = report["machine"]["load_average"]
@@ -382,8 +373,7 @@ def main():
         report["pages"].append(row)
         print(format_row(row), file=sys.stderr)
     report["machine"]["load_average_after"] = os.getloadavg()
-    suffix = "-fixes" if args.proposed_fixes else ""
-    (DATA / f"results-{args.db}{suffix}.json").write_text(json.dumps(report, indent=2))
+    (DATA / f"results-{args.db}.json").write_text(json.dumps(report, indent=2))
     print(markdown(report))
 
 
@@ -403,8 +393,7 @@ def format_row(row) -> str:
 
 def markdown(report) -> str:
     lines = [
-        f"{report['applications']:,} applications, {report['machine']['database']}"
-        + (" (with bench/proposed_fixes.py)" if report["proposed_fixes"] else ""),
+        f"{report['applications']:,} applications, {report['machine']['database']}",
         "",
         "| page | median ms | p95 ms | queries | of which SQL ms | naive median ms "
         "| naive p95 ms | naive queries | naive ÷ real |",

@@ -212,6 +212,7 @@ class StatusLabelField(serializers.CharField):
             labels = self._labels = {status: str(label) for status, label in Status.choices}
         return labels.get(value, value)
 
+
 APPLICATION_EXAMPLE = {
     "id": 42,
     "enterprise": 12,

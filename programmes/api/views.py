@@ -343,13 +343,9 @@ class ApplicationViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Application.objects.none()
-        if self.is_public:
-            queryset = public_results()
-        else:
-            queryset = application_list(user=self.request.user)
-        return queryset.select_related(*APPLICATION_RELATED).prefetch_related(
-            *APPLICATION_DETAILS
-        )
+        user = self.request.user
+        queryset = public_results() if self.is_public else application_list(user=user)
+        return queryset.select_related(*APPLICATION_RELATED).prefetch_related(*APPLICATION_DETAILS)
 
     def get_serializer_class(self):
         if self.is_public:

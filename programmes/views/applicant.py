@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -37,6 +38,7 @@ from ..workflow import Actor, Status
 
 # The moves an applicant makes from the portal; the workflow says when each is open.
 APPLICANT_MOVES = {"submit", "resubmit", "withdraw"}
+APPLICATIONS_PER_PAGE = 50
 
 
 def _show_errors(request, error: ValidationError) -> None:
@@ -151,10 +153,22 @@ def apply(request, call_pk):
 
 @login_required
 def application_list(request):
-    applications = list(applicant_application_list(user=request.user))
+    """The applications of the user's enterprises, newest first, a page at a time
+    (an enterprise may have filed hundreds)."""
+    paginator = Paginator(applicant_application_list(user=request.user), APPLICATIONS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    applications = list(page.object_list)
     for application in applications:
         application.status_name = applicant_status_name(application.status)
-    return render(request, "portal/applicant/applications.html", {"applications": applications})
+    return render(
+        request,
+        "portal/applicant/applications.html",
+        {
+            "applications": applications,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number),
+        },
+    )
 
 
 def _own_application(request, pk):

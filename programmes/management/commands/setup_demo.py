@@ -156,7 +156,8 @@ def _check_same_record(existing, record) -> None:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    # Plain gettext: argparse cannot format lazy strings. Commands load after set-up.
+    help = _(
         "Load the documented records, create one demo login per role and an open demo "
         "call, and print the logins. DEBUG only unless --force."
     )
