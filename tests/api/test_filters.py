@@ -1,7 +1,13 @@
 """Filters, search and ordering; bad parameters answer 400 in the one error shape."""
 
-import pytest
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+import pytest
+from django.conf import settings
+
+from enterprises.models import Enterprise
+from programmes.models import Application
 from tests import factories
 from tests.api.conftest import ids, results
 
@@ -78,6 +84,59 @@ def test_search_and_ordering(world, staff_client, other_enterprise):
 
     ordered = results(staff_client.get("/api/v1/applications/", {"ordering": "id"}))
     assert [row["id"] for row in ordered] == sorted(a.pk for a in world.applications)
+
+
+def local(*args) -> datetime:
+    """A moment on the project's clock (settings.TIME_ZONE, Asia/Shanghai)."""
+    return datetime(*args, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+# Around 1–30 June 2025 in Shanghai (UTC+8). 07:00 on 1 June is still 31 May in UTC,
+# 02:00 on 1 July still 30 June: the filters count days on the project's clock.
+MOMENTS = {
+    "before": local(2025, 5, 31, 23, 59, 59),
+    "first": local(2025, 6, 1, 0, 0),
+    "first_utc_day_before": local(2025, 6, 1, 7, 0),
+    "last": local(2025, 6, 30, 23, 59, 59, 999999),
+    "after_utc_same_day": local(2025, 7, 1, 2, 0),
+    "after": local(2025, 7, 1, 0, 0),
+}
+INSIDE = {"first", "first_utc_day_before", "last"}
+
+
+@pytest.mark.parametrize("field", ["submitted", "decided", "created"])
+def test_application_date_filters_take_whole_days_on_the_project_clock(
+    field, staff_client, enterprise
+):
+    call = factories.CallFactory()
+    made = {}
+    for name, moment in MOMENTS.items():
+        application = factories.ApplicationFactory(enterprise=enterprise, call=call)
+        Application.objects.filter(pk=application.pk).update(**{f"{field}_at": moment})
+        made[name] = application.pk
+
+    both = {f"{field}_after": "2025-06-01", f"{field}_before": "2025-06-30"}
+    found = ids(staff_client.get("/api/v1/applications/", both))
+    from_first = ids(staff_client.get("/api/v1/applications/", {f"{field}_after": "2025-06-01"}))
+    to_last = ids(staff_client.get("/api/v1/applications/", {f"{field}_before": "2025-06-30"}))
+
+    assert found == {made[name] for name in INSIDE}
+    assert from_first == {made[name] for name in MOMENTS if name != "before"}
+    assert to_last == {made[name] for name in ("before", *INSIDE)}
+
+
+def test_enterprise_created_filters_take_whole_days_on_the_project_clock(staff_client):
+    made = {}
+    for name, moment in MOMENTS.items():
+        enterprise = factories.EnterpriseFactory()
+        Enterprise.objects.filter(pk=enterprise.pk).update(created_at=moment)
+        made[name] = enterprise.pk
+
+    response = staff_client.get(
+        "/api/v1/enterprises/", {"created_after": "2025-06-01", "created_before": "2025-06-30"}
+    )
+
+    assert ids(response) == {made[name] for name in INSIDE}
 
 
 def test_calls_filter_by_openness(world, client_for):

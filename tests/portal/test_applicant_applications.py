@@ -412,3 +412,33 @@ def test_home_page_links_to_calls_accounts_notices_and_results(client, call):
     ):
         assert f'href="{path}' in page
     assert call.title in page
+
+
+def test_my_applications_show_fifty_a_page_with_links_to_the_others(
+    client, applicant, enterprise, call
+):
+    factories.ApplicationFactory.create_batch(55, enterprise=enterprise, call=call)
+    newest_first = list(Application.objects.order_by("-created_at", "-id"))
+    client.force_login(applicant)
+
+    first = client.get(reverse("programmes:applications"))
+    second = client.get(reverse("programmes:applications"), {"page": 2})
+
+    assert list(first.context["applications"]) == newest_first[:50]
+    assert list(second.context["applications"]) == newest_first[50:]
+    assert 'href="?page=2"' in first.content.decode()
+    assert "page 2 of 2" in second.content.decode()
+    assert 'href="?page=1"' in second.content.decode()
+
+
+def test_my_applications_in_chinese_with_page_links(client, applicant, enterprise, call):
+    factories.ApplicationFactory.create_batch(51, enterprise=enterprise, call=call)
+    client.force_login(applicant)
+
+    response = client.get(
+        reverse("programmes:applications"), headers={"accept-language": "zh-hans"}
+    )
+
+    assert response.status_code == 200
+    assert "第 1 页，共 2 页" in response.content.decode()
+    assert "下一页" in response.content.decode()

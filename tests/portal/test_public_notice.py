@@ -279,3 +279,67 @@ def test_results_page_in_chinese(client, enterprise, call):
     response = client.get(RESULTS, headers={"accept-language": "zh-hans"})
     assert response.status_code == 200
     assert response.headers["Content-Language"] == "zh-hans"
+
+
+def granted_rows(count, *, enterprise, call):
+    return factories.ApplicationFactory.create_batch(
+        count, enterprise=enterprise, call=call, status=Status.GRANTED
+    )
+
+
+def numbers(response) -> list[int]:
+    """The "#" column of every row on the page, in order."""
+    content = response.content.decode()
+    marker = '<td data-label="#">'
+    return [int(cell.split("<", 1)[0]) for cell in content.split(marker)[1:]]
+
+
+def test_results_show_a_hundred_rows_a_page_with_links_to_the_others(client, enterprise):
+    older = factories.CallFactory(year=2024)
+    newer = factories.CallFactory(year=2025)
+    granted_rows(130, enterprise=enterprise, call=newer)
+    granted_rows(5, enterprise=enterprise, call=older)
+
+    first = client.get(RESULTS)
+    second = client.get(RESULTS, {"page": 2})
+
+    assert numbers(first) == list(range(1, 101))
+    assert [group["year"] for group in first.context["groups"]] == [2025]
+    assert 'href="?page=2"' in first.content.decode()
+    assert "page 1 of 2" in first.content.decode()
+    # The 2025 list goes on counting where page 1 stopped; the 2024 list starts again.
+    assert numbers(second) == [*range(101, 131), *range(1, 6)]
+    assert [group["year"] for group in second.context["groups"]] == [2025, 2024]
+    assert 'href="?page=1"' in second.content.decode()
+
+
+def test_results_page_links_keep_the_filters(client, enterprise, call):
+    granted_rows(101, enterprise=enterprise, call=call)
+    params = {"programme": call.programme.code, "year": call.year}
+
+    first = client.get(RESULTS, params)
+    second = client.get(RESULTS, {**params, "page": 2})
+
+    link = f"?programme={call.programme.code}&amp;year={call.year}&amp;page=2"
+    assert link in first.content.decode()
+    assert numbers(second) == [101]
+
+
+@pytest.mark.parametrize(("page", "shown"), [("abc", 1), ("0", 2), ("99", 2)])
+def test_a_results_page_out_of_range_shows_the_nearest(client, enterprise, call, page, shown):
+    granted_rows(101, enterprise=enterprise, call=call)
+
+    response = client.get(RESULTS, {"page": page})
+
+    assert response.status_code == 200
+    assert response.context["page"].number == shown
+
+
+def test_results_page_links_in_chinese(client, enterprise, call):
+    granted_rows(101, enterprise=enterprise, call=call)
+
+    response = client.get(RESULTS, {"page": 2}, headers={"accept-language": "zh-hans"})
+
+    content = response.content.decode()
+    assert "第 2 页，共 2 页" in content
+    assert "上一页" in content

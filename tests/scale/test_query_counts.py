@@ -153,3 +153,23 @@ def test_public_results_queries_do_not_grow_with_rows(client, enterprise, world)
         f"{url}?programme={programme.code}&year=2025",
         lambda: add_applications(world, enterprise, 6),
     )
+
+
+def test_public_results_pages_cost_the_same_however_full(client, enterprise, world):
+    """A second page costs one query more than the first (where its first list began),
+    and neither grows with the rows on it: 10 rows on page 2, then 100."""
+    add_applications(world, enterprise, 110)
+    url = reverse("review:results")
+    first = query_count(client, url)
+    assert_flat(client, f"{url}?page=2", lambda: add_applications(world, enterprise, 90))
+    assert query_count(client, url) == first
+
+
+def test_my_applications_pages_cost_the_same_however_full(client, applicant, enterprise, world):
+    add_applications(world, enterprise, 55, status=Status.SUBMITTED)
+    client.force_login(applicant)
+    url = reverse("programmes:applications")
+    first = query_count(client, url)
+    grow = lambda: add_applications(world, enterprise, 45, status=Status.SUBMITTED)  # noqa: E731
+    assert_flat(client, f"{url}?page=2", grow)
+    assert query_count(client, url) == first
