@@ -17,8 +17,7 @@ def shared_cache(app_configs, **kwargs):
     if backend in LOCAL_CACHES:
         return [
             checks.Warning(
-                "The default cache is local to each process, so API throttling counts per "
-                "worker.",
+                "The default cache is local to each process, so API throttling counts per worker.",
                 hint="Set REDIS_URL (docs/deploy.md) so that every worker shares one cache.",
                 id="programmes.W001",
             )
