@@ -211,6 +211,8 @@ class CallListFilter(admin.RelatedFieldListFilter):
             ordering=ordering,
             limit_choices_to=Q(**narrowed) | Q(pk__in=chosen),
         )
+
+
 # The same value as created_at, but an expression no index provides: a sort, not a scan.
 SORTED_CREATED = ExpressionWrapper(
     F("created_at") + Value(timedelta(0)), output_field=DateTimeField()

@@ -74,3 +74,33 @@ def test_filter_choices_never_read_the_applications_table(client, staff, two_yea
     choices = [c["display"] for c in filters["programme"].choices(response.context["cl"])]
     assert two_years[0].call.programme.name in choices
     assert not [q["sql"] for q in queries if "DISTINCT" in q["sql"] and table in q["sql"]]
+
+
+def call_choices(response) -> list[str]:
+    """The call filter's choices; none when the admin hides it (one call or none to pick)."""
+    cl = response.context["cl"]
+    specs = [spec for spec in cl.filter_specs if getattr(spec, "field_path", "") == "call"]
+    return [str(choice["display"]) for spec in specs for choice in spec.choices(cl)][1:]
+
+
+def test_call_filter_offers_the_calls_of_the_chosen_programme_and_year(client, staff, enterprise):
+    programme = factories.ProgrammeFactory()
+    ours = [factories.CallFactory(programme=programme, year=year) for year in (2024, 2025, 2025)]
+    other = factories.CallFactory(year=2025)
+    client.force_login(staff)
+    url = reverse("admin:programmes_application_changelist")
+
+    everything = call_choices(client.get(url))
+    by_programme = call_choices(client.get(url, {"call__programme__id__exact": programme.pk}))
+    by_both = call_choices(
+        client.get(url, {"call__programme__id__exact": programme.pk, "call__year__exact": 2025})
+    )
+    # A call already chosen stays on the list, whatever else is chosen.
+    chosen = call_choices(
+        client.get(url, {"call__programme__id__exact": programme.pk, "call__id__exact": other.pk})
+    )
+
+    assert set(everything) == {str(call) for call in [*ours, other]}
+    assert set(by_programme) == {str(call) for call in ours}
+    assert set(by_both) == {str(ours[1]), str(ours[2])}
+    assert set(chosen) == {str(call) for call in [*ours, other]}
