@@ -26,6 +26,8 @@ class CountyDecisionForm(forms.Form):
     )
 
     action = forms.ChoiceField(label=_("Decision"), choices=ACTIONS)
+    #: The status the page showed; a colleague's move since then makes the service refuse.
+    expected_status = forms.CharField(required=False, widget=forms.HiddenInput, max_length=30)
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
@@ -158,6 +160,8 @@ class WorkflowMoveForm(forms.Form):
     """One of the moves the acting user may make now, with an optional comment."""
 
     transition = forms.ChoiceField(label=_("Action"))
+    #: The status the page showed; a colleague's move since then makes the service refuse.
+    expected_status = forms.CharField(required=False, widget=forms.HiddenInput, max_length=30)
     comment = forms.CharField(
         label=_("Comment"),
         required=False,

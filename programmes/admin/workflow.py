@@ -86,14 +86,21 @@ class WorkflowAdminMixin:
             application,
             request.POST.get("transition", ""),
             request.POST.get("comment", ""),
+            expected_status=request.POST.get("expected_status") or None,
         )
         return HttpResponseRedirect(self._admin_url("change", application.pk))
 
-    def _make_move(self, request, application, transition: str, comment: str) -> bool:
+    def _make_move(
+        self, request, application, transition: str, comment: str, expected_status=None
+    ) -> bool:
         title = str(application)
         try:
             application_move(
-                application=application, actor=request.user, transition=transition, comment=comment
+                application=application,
+                actor=request.user,
+                transition=transition,
+                comment=comment,
+                expected_status=expected_status,
             )
         except ValidationError as error:  # TransitionRefused, or a move's own rule
             self.message_user(

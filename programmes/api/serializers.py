@@ -515,6 +515,14 @@ class TransitionSerializer(serializers.Serializer):
         choices=[(name, move.label) for name, move in MOVES.items()]
     )
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    expected_status = serializers.ChoiceField(
+        choices=Status.choices,
+        required=False,
+        help_text=(
+            "The status you based the decision on. When the application has moved since, "
+            "the move is refused with 409 instead of being made on top of the other one."
+        ),
+    )
 
 
 # --- Designations ------------------------------------------------------------------

@@ -451,7 +451,11 @@ class ApplicationViewSet(
         else:
             # Recommend counts against the county quota; grant waits for the notice to end.
             application_move(
-                application=application, actor=request.user, transition=name, comment=comment
+                application=application,
+                actor=request.user,
+                transition=name,
+                comment=comment,
+                expected_status=serializer.validated_data.get("expected_status"),
             )
         return self._answer(application)
 

@@ -128,13 +128,20 @@ def available_moves(*, application: Application, user) -> list:
 
 
 def application_transition(
-    *, application: Application, actor, transition: str, comment: str = ""
+    *,
+    application: Application,
+    actor,
+    transition: str,
+    comment: str = "",
+    expected_status: str | None = None,
 ) -> Application:
     """Make one workflow move: lock, check, move, record, notify.
 
     Raises ``TransitionRefused`` with a message for the user when the move is
     unknown, not open from the current state, not the actor's to make, or needs a
-    comment; nothing is written then.
+    comment; nothing is written then. ``expected_status`` is the status the person
+    saw when deciding (pages send it back with the form): when a colleague has moved
+    the application since, the move is refused rather than stacked on theirs.
     """
     move = MOVES.get(transition)
     if move is None:
@@ -144,6 +151,14 @@ def application_transition(
     comment = (comment or "").strip()
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
+        if expected_status and locked.status != expected_status:
+            raise TransitionRefused(
+                _(
+                    "“%(title)s” has changed since you opened it: it is now “%(status)s”. "
+                    "Nothing was done; look at it again before deciding."
+                ),
+                params={"title": locked.title, "status": locked.get_status_display()},
+            )
         method = getattr(locked, move.name)
         if not can_proceed(method):
             raise TransitionRefused(

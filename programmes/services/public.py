@@ -59,7 +59,12 @@ def _default_award(application: Application):
 
 
 def public_notice_grant(
-    *, application: Application, actor, comment: str = "", now: datetime | None = None
+    *,
+    application: Application,
+    actor,
+    comment: str = "",
+    now: datetime | None = None,
+    expected_status: str | None = None,
 ) -> Application:
     """Grant an application whose public notice has run its full period.
 
@@ -92,7 +97,11 @@ def public_notice_grant(
                 )
         # Any other refusal (wrong state, not staff) comes from the transition itself.
         application_transition(
-            application=application, actor=actor, transition="grant", comment=comment
+            application=application,
+            actor=actor,
+            transition="grant",
+            comment=comment,
+            expected_status=expected_status,
         )
         if application.awarded_amount is None and application.status == Status.GRANTED:
             award = _default_award(application)

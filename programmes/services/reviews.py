@@ -30,7 +30,9 @@ TWO_PLACES = Decimal("0.01")
 # --- County recommendation under a quota -----------------------------------------
 
 
-def application_recommend(*, application: Application, actor, comment: str = "") -> Application:
+def application_recommend(
+    *, application: Application, actor, comment: str = "", expected_status: str | None = None
+) -> Application:
     """Recommend for the county, refusing once the call's quota for that county is used.
 
     The call row is locked first, so two officers recommending at the same moment
@@ -58,27 +60,48 @@ def application_recommend(*, application: Application, actor, comment: str = "")
                     params={"used": used, "quota": quota},
                 )
         return application_transition(
-            application=application, actor=actor, transition="recommend", comment=comment
+            application=application,
+            actor=actor,
+            transition="recommend",
+            comment=comment,
+            expected_status=expected_status,
         )
 
 
 def application_move(
-    *, application: Application, actor, transition: str, comment: str = ""
+    *,
+    application: Application,
+    actor,
+    transition: str,
+    comment: str = "",
+    expected_status: str | None = None,
 ) -> Application:
     """Make a workflow move on a person's behalf, with the rules some moves carry.
 
     ``recommend`` goes through the county quota, ``grant`` waits for the end of the
     public notice; every other move is ``application_transition`` unchanged.
     Admin actions and API endpoints should call this rather than the bare transition.
+    ``expected_status``: see ``application_transition``.
     """
     if transition == "recommend":
-        return application_recommend(application=application, actor=actor, comment=comment)
+        return application_recommend(
+            application=application,
+            actor=actor,
+            comment=comment,
+            expected_status=expected_status,
+        )
     if transition == "grant":
         from .public import public_notice_grant  # public builds on this module
 
-        return public_notice_grant(application=application, actor=actor, comment=comment)
+        return public_notice_grant(
+            application=application, actor=actor, comment=comment, expected_status=expected_status
+        )
     return application_transition(
-        application=application, actor=actor, transition=transition, comment=comment
+        application=application,
+        actor=actor,
+        transition=transition,
+        comment=comment,
+        expected_status=expected_status,
     )
 
 

@@ -136,9 +136,15 @@ def county_decide_view(request, pk):
         response.status_code = 400
         return response
     action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
+    expected_status = form.cleaned_data["expected_status"] or None
     try:
         if action == "recommend":
-            application_recommend(application=application, actor=request.user, comment=comment)
+            application_recommend(
+                application=application,
+                actor=request.user,
+                comment=comment,
+                expected_status=expected_status,
+            )
             messages.success(
                 request, _("“%(title)s” is recommended.") % {"title": application.title}
             )
@@ -148,6 +154,7 @@ def county_decide_view(request, pk):
                 actor=request.user,
                 transition="return_for_revision",
                 comment=comment,
+                expected_status=expected_status,
             )
             messages.success(
                 request,
@@ -447,6 +454,7 @@ def desk_move_view(request, pk):
             actor=request.user,
             transition=form.cleaned_data["transition"],
             comment=form.cleaned_data["comment"],
+            expected_status=form.cleaned_data["expected_status"] or None,
         )
     except ValidationError as error:
         messages.error(request, _error_text(error))

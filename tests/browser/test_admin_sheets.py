@@ -9,7 +9,10 @@ from tests import factories
 from tests.browser.conftest import PASSWORD
 from tests.imports.conftest import grant_import
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def sheet(path, rows):
