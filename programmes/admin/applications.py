@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.contrib import admin
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db import connections
-from django.db.models import DateTimeField, ExpressionWrapper, F, Prefetch, Q, Sum, Value
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q, Sum, Value
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -28,7 +28,7 @@ from ..models import (
     ReviewAssignment,
     Source,
 )
-from ..selectors import application_list, attachment_list, event_list
+from ..selectors import application_details_fetch, application_list, attachment_list, event_list
 from ..selectors.admin import assignment_list, disbursement_list
 from ..services import application_create
 from ..services.reviews import ASSIGNABLE
@@ -169,10 +169,13 @@ class ApplicationChangeList(ChangeList):
     2019 at a million applications) where sorting the year's rows takes ~0.4 s.
     """
 
+    def get_results(self, request):
+        super().get_results(request)
+        # Only the kinds on the page: one query for a programme's list (one kind), not three.
+        self.result_list = application_details_fetch(self.result_list, querysets=DETAIL_COLUMNS)
+
     def get_queryset(self, request, exclude_parameters=None):
-        queryset = (
-            super().get_queryset(request, exclude_parameters).prefetch_related(*DETAIL_PREFETCHES)
-        )
+        queryset = super().get_queryset(request, exclude_parameters)
         if (
             connections[queryset.db].vendor == "postgresql"  # SQLite sorts it in Python: slower
             and ORDER_VAR not in self.params
@@ -220,14 +223,14 @@ SORTED_CREATED = ExpressionWrapper(
 
 
 # Only the name each column shows: the detail's other fields are long texts.
-DETAIL_PREFETCHES = [
-    Prefetch(name, queryset=model.objects.only("id", "application_id", field))
+DETAIL_COLUMNS = {
+    name: model.objects.only("id", "application_id", field)
     for name, model, field in (
         ("product_detail", ProductDetail, "product_name"),
         ("project_detail", ProjectDetail, "project_name"),
         ("designation_detail", DesignationDetail, "platform_name"),
     )
-]
+}
 
 
 @admin.register(Application)
