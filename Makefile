@@ -40,7 +40,11 @@ $(STAMP): requirements.txt
 
 ## messages: compile the translation catalogues (.po → .mo).
 messages: $(STAMP)
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	@if command -v msgfmt >/dev/null 2>&1; then \
+	  $(PY) manage.py compilemessages --ignore=.venv -v 0; \
+	else \
+	  echo "warning: GNU gettext (msgfmt) is missing, so the site shows English only: apt-get install gettext" >&2; \
+	fi
 
 lint: setup
 	$(VENV)/bin/ruff check .
