@@ -13,8 +13,9 @@ keep-alive where the server allows) for ``BENCH_LOAD_SECONDS`` seconds or
 reports requests per second, latency percentiles and errors. It exits 1 on any
 error (a status other than 200, a timeout, a refused connection).
 
-The load comes from one address, so the API's per-client throttle is lifted for the
-run (``API_THROTTLE_ANON``): what is measured is the server, not the throttle.
+The load comes from one address, so the API's per-client throttles are lifted for the
+run (``API_THROTTLE_ANON`` and ``API_THROTTLE_USER``, which DRF also applies to
+anonymous callers by address): what is measured is the server, not the throttle.
 """
 
 import http.client
@@ -57,7 +58,9 @@ def server_environment(port: int) -> dict:
         "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback; TLS is the proxy's
         "DATABASE_URL": DATABASE_URL,
         "CONN_MAX_AGE": "60",
+        # DRF's user throttle also counts anonymous callers (by address): lift both.
         "API_THROTTLE_ANON": "100000000/minute",
+        "API_THROTTLE_USER": "100000000/minute",
         "GUNICORN_BIND": f"{HOST}:{port}",
         "GUNICORN_LOGLEVEL": "warning",
         "LOG_LEVEL": "WARNING",

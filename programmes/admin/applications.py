@@ -160,19 +160,33 @@ class DisbursementInline(ReadOnlyTabularInline):
 
 
 class ApplicationChangeList(ChangeList):
-    """The list with each row's typed detail fetched in one query per kind.
+    """The list cut from the applications' ids, then those rows read with what they show
+    and each row's typed detail fetched in one query per kind on the page.
 
     Filtered by year, the newest-first order is computed by sorting the year's rows
     rather than read from the ``created_at`` index. A year's applications were all
     created in that year: PostgreSQL, assuming they are spread evenly over the
     index, would walk it from today back to that year (900,000 rows, 2–7 s, for
-    2019 at a million applications) where sorting the year's rows takes ~0.4 s.
+    2019 at a million applications) where sorting the year's 85,000 ids, read from
+    the (call, created_at, id) index alone, takes ~20 ms.
     """
 
     def get_results(self, request):
         super().get_results(request)
+        # The page is cut from the applications alone (their ids), then those 50 rows are
+        # read with their enterprise, call, programme and region. Asked in one query,
+        # PostgreSQL joins every matching row before sorting and cutting: 4,500 enterprise
+        # lookups for one programme's queue, 85,000 for a year (0.2 s). The ids come from
+        # the indexes on (call, created_at, id) and (status, created_at, id) alone.
+        ids = list(self.result_list.values_list("pk", flat=True))
+        rows = (
+            self.model._default_manager.select_related(*self.list_select_related)
+            .filter(pk__in=ids)
+            .in_bulk()
+        )
+        page = [rows[pk] for pk in ids if pk in rows]
         # Only the kinds on the page: one query for a programme's list (one kind), not three.
-        self.result_list = application_details_fetch(self.result_list, querysets=DETAIL_COLUMNS)
+        self.result_list = application_details_fetch(page, querysets=DETAIL_COLUMNS)
 
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,12 +9,11 @@ from django.utils.translation import gettext as _
 from ..forms_review import ObjectionForm
 from ..models import Kind, Programme
 from ..selectors.public import (
-    RESULTS_PER_PAGE,
     notice_application_get,
     notice_entry,
     public_notices,
     published_position,
-    published_results,
+    published_results_page,
     result_programmes,
     result_years,
 )
@@ -83,7 +81,7 @@ def _int_or_none(value):
 
 
 def results_view(request):
-    """The published results, ``RESULTS_PER_PAGE`` at a time, grouped by programme and year.
+    """The published results, a page at a time, grouped by programme and year.
 
     Each group is numbered from 1; a group continued from the page before goes on
     counting where that page stopped.
@@ -93,8 +91,7 @@ def results_view(request):
     if request.GET.get("programme"):
         programme = Programme.objects.filter(code=request.GET["programme"]).first()
     year = _int_or_none(request.GET.get("year"))
-    paginator = Paginator(published_results(programme=programme, year=year), RESULTS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = published_results_page(programme=programme, year=year, number=request.GET.get("page"))
     groups: list[dict] = []
     for application in page.object_list:
         key = (application.call.programme_id, application.call.year)
@@ -129,7 +126,7 @@ def results_view(request):
         {
             "groups": groups,
             "page": page,
-            "page_range": paginator.get_elided_page_range(page.number),
+            "page_range": page.paginator.get_elided_page_range(page.number),
             "query": query.urlencode(),
             "programmes": programmes,
             "years": result_years(),

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from enterprises.models import Membership
 from programmes.models import Application, Attachment, Kind
@@ -435,10 +435,9 @@ def test_my_applications_in_chinese_with_page_links(client, applicant, enterpris
     factories.ApplicationFactory.create_batch(51, enterprise=enterprise, call=call)
     client.force_login(applicant)
 
-    with translation.override(None):  # the request's language must not outlive the test
-        response = client.get(
-            reverse("programmes:applications"), headers={"accept-language": "zh-hans"}
-        )
+    response = client.get(
+        reverse("programmes:applications"), headers={"accept-language": "zh-hans"}
+    )
 
     assert response.status_code == 200
     assert "第 1 页，共 2 页" in response.content.decode()

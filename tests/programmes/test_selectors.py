@@ -8,8 +8,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from enterprises.models import Membership, Region
-from programmes.models import Attachment, Designation, Kind, Level
+from programmes.models import Application, Attachment, Designation, Kind, Level
 from programmes.selectors import (
+    application_details_fetch,
     application_get,
     application_list,
     attachment_list,
@@ -307,3 +308,23 @@ def test_listing_costs_a_fixed_number_of_queries(world, django_assert_max_num_qu
         # the same however many applications there are
         with django_assert_max_num_queries(6):
             list(application_list(user=user))
+
+
+def test_details_are_read_once_per_kind_on_the_page(
+    enterprise, django_assert_num_queries, django_assert_max_num_queries
+):
+    calls = {kind: factories.CallFactory(programme__kind=kind) for kind in Kind.values}
+    for n in range(9):
+        factories.ApplicationFactory(enterprise=enterprise, call=calls[Kind.values[n % 3]])
+    products = list(Application.objects.filter(kind=Kind.PRODUCT))
+    everything = list(Application.objects.all())
+
+    with django_assert_num_queries(1):
+        application_details_fetch(products)
+    with django_assert_num_queries(3):
+        application_details_fetch(everything)
+    with django_assert_max_num_queries(0):
+        subjects = [application.headline for application in everything]
+
+    assert len(subjects) == 9
+    assert all(application.detail is not None for application in everything)
