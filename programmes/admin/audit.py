@@ -9,25 +9,8 @@ from ..selectors.audit import audit_entry_list, reminder_log_list
 from .records import ReadOnlyAdmin
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = [
-        "at",
-        "action",
-        "actor",
-        "object_type",
-        "object_id",
-        "object_repr",
-        "ip_address",
-    ]
-    list_filter = ["action", "object_type"]
-    list_select_related = ["actor"]
-    search_fields = ["object_repr", "object_id", "detail", "actor__username"]
-    date_hierarchy = "at"
-    show_full_result_count = False
-
-    def scoped_queryset(self, request):
-        return audit_entry_list(user=request.user)
+class AuditorsOnlyAdmin(ReadOnlyAdmin):
+    """Bureau staff read; nobody adds, changes or deletes a row through admin."""
 
     def has_module_permission(self, request):
         return admin_permissions.can_view_audit_records(request.user)
@@ -49,8 +32,29 @@ class AuditEntryAdmin(ReadOnlyAdmin):
         return {}
 
 
+@admin.register(AuditEntry)
+class AuditEntryAdmin(AuditorsOnlyAdmin):
+    list_display = [
+        "at",
+        "action",
+        "actor",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "ip_address",
+    ]
+    list_filter = ["action", "object_type"]
+    list_select_related = ["actor"]
+    search_fields = ["object_repr", "object_id", "detail", "actor__username"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def scoped_queryset(self, request):
+        return audit_entry_list(user=request.user)
+
+
 @admin.register(ReminderLog)
-class ReminderLogAdmin(ReadOnlyAdmin):
+class ReminderLogAdmin(AuditorsOnlyAdmin):
     """What ``send_reminders`` sent, to whom and when: bureau staff read it."""
 
     list_display = ["sent_at", "kind", "recipient", "object_key", "due_on"]
@@ -61,21 +65,3 @@ class ReminderLogAdmin(ReadOnlyAdmin):
 
     def scoped_queryset(self, request):
         return reminder_log_list(user=request.user)
-
-    def has_module_permission(self, request):
-        return admin_permissions.can_view_audit_records(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return admin_permissions.can_view_audit_records(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_actions(self, request):
-        return {}
