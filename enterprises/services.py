@@ -42,7 +42,7 @@ REGISTRATION_FIELDS = ("name", "unified_social_credit_code", *PROFILE_FIELDS)
 
 def portal_url(path: str) -> str:
     """An absolute link for emails, which have no request to build one from."""
-    base = getattr(settings, "PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    base = settings.PORTAL_BASE_URL.rstrip("/")
     return f"{base}{path}"
 
 

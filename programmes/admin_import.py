@@ -94,7 +94,7 @@ class SheetImportExportMixin(ImportExportMixin):
         return {"user": request.user}
 
     def get_export_resource_kwargs(self, request, **kwargs):
-        return {"user": request.user}
+        return {"user": request.user, "request": request}
 
     def export_action(self, request):
         response = super().export_action(request)

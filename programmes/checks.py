@@ -1,5 +1,7 @@
 """Deployment checks of the project's own (``manage.py check --deploy``)."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core import checks
 
@@ -20,6 +22,22 @@ def shared_cache(app_configs, **kwargs):
                 "The default cache is local to each process, so API throttling counts per worker.",
                 hint="Set REDIS_URL (docs/deploy.md) so that every worker shares one cache.",
                 id="programmes.W001",
+            )
+        ]
+    return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def portal_address(app_configs, **kwargs):
+    """Links in emails and reminders start with PORTAL_BASE_URL: it must be the site's address."""
+    host = urlsplit(settings.PORTAL_BASE_URL).hostname or ""
+    if host in {"", "localhost", "127.0.0.1", "::1"}:
+        return [
+            checks.Warning(
+                f"PORTAL_BASE_URL is {settings.PORTAL_BASE_URL!r}: links in emails and reminders "
+                "would point at this machine.",
+                hint="Set PORTAL_BASE_URL to the portal's public address (docs/deploy.md).",
+                id="programmes.W002",
             )
         ]
     return []

@@ -210,7 +210,8 @@ class CallListFilter(admin.RelatedFieldListFilter):
     by a dozen a year, each rendered on every page view).
     """
 
-    NARROWED_BY = {"call__programme__id__exact": "programme_id", "call__year__exact": "year"}
+    # The query parameters of the programme and year filters' own links.
+    NARROWED_BY = {"call__programme__id__exact": "programme_id", YEAR_FILTER: "year"}
 
     def field_choices(self, field, request, model_admin):
         ordering = self.field_admin_ordering(field, request, model_admin)

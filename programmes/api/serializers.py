@@ -9,6 +9,7 @@ serializers, which carry nothing private (no amounts, contacts or comments).
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -518,7 +519,7 @@ class TransitionSerializer(serializers.Serializer):
     expected_status = serializers.ChoiceField(
         choices=Status.choices,
         required=False,
-        help_text=(
+        help_text=gettext_lazy(
             "The status you based the decision on. When the application has moved since, "
             "the move is refused with 409 instead of being made on top of the other one."
         ),

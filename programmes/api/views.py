@@ -451,7 +451,12 @@ class ApplicationViewSet(
             and can_make_move(request.user, application, move)
         ):
             # The portal's submission adds the call-open and completeness checks.
-            application_submit(application=application, actor=request.user, comment=comment)
+            application_submit(
+                application=application,
+                actor=request.user,
+                comment=comment,
+                expected_status=serializer.validated_data.get("expected_status"),
+            )
         else:
             # Recommend counts against the county quota; grant waits for the notice to end.
             application_move(

@@ -1,4 +1,8 @@
-"""The four roles as groups, each with the model permissions its work needs."""
+"""The four roles as groups, each with the model permissions its work needs.
+
+Permissions are added, never taken away, so that running this again keeps what later
+migrations grant (0006: the spreadsheet import permissions for bureau staff).
+"""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations

@@ -62,9 +62,11 @@ class SheetResource(ModelResource):
     #: Rows checked, resolved and written together.
     sheet_batch_size = 1000
 
-    def __init__(self, user=None, **kwargs):
+    def __init__(self, user=None, request=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        #: The admin request an export comes from (its address goes into the audit trail).
+        self.request = request
 
     # --- Columns --------------------------------------------------------------
 
@@ -194,8 +196,8 @@ class SheetResource(ModelResource):
             actor=self.user,
             what=type(self).__name__,
             rows=len(dataset),
-            via="admin" if self.user is not None else "cli",
-            request=kwargs.get("request"),
+            via="admin" if self.request is not None else "cli",
+            request=self.request,
         )
         return dataset
 

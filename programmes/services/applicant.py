@@ -153,7 +153,12 @@ def call_closed_reason(*, application: Application, on: date) -> str | None:
 
 
 def application_submit(
-    *, application: Application, actor, comment: str = "", on: date | None = None
+    *,
+    application: Application,
+    actor,
+    comment: str = "",
+    on: date | None = None,
+    expected_status: str | None = None,
 ) -> Application:
     """Send a draft (``submit``) or a revised application (``resubmit``) to the county."""
     on = on or timezone.localdate()
@@ -169,7 +174,11 @@ def application_submit(
         if problems:
             raise ValidationError(problems)
     return application_transition(
-        application=application, actor=actor, transition=transition, comment=comment
+        application=application,
+        actor=actor,
+        transition=transition,
+        comment=comment,
+        expected_status=expected_status,
     )
 
 

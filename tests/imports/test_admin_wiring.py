@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from enterprises.models import Enterprise
-from programmes.models import Application, ImportRecord
+from programmes.models import Application, AuditEntry, ImportRecord
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +51,10 @@ def test_enterprise_admin_imports_and_exports_with_the_mixin(client, importer, p
     export = client.post(reverse("admin:enterprises_enterprise_export"), {"format": "0", **fields})
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
     assert rows == [("统一社会信用代码", "企业名称"), (code(1), "甲有限公司")]
+    # The export is audited with who, how many rows, from where.
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+    assert (entry.actor, entry.ip_address) == (importer, "127.0.0.1")
+    assert entry.detail == "EnterpriseResource via admin, 1 rows"
 
 
 def test_application_admin_keeps_its_workflow_and_gains_the_results_list_import(

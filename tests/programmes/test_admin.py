@@ -302,7 +302,7 @@ def test_change_page_shows_the_detail_of_its_kind_only(client, staff, kind, inli
 
 def test_timeline_is_shown_oldest_first(client, staff, submitted):
     start = timezone.now()
-    for minutes, comment in [(2, "second"), (1, "first")]:
+    for minutes, comment in [(2, "注意事项二"), (1, "注意事项一")]:
         ApplicationEvent.objects.create(
             application=submitted,
             actor=staff,
@@ -314,7 +314,7 @@ def test_timeline_is_shown_oldest_first(client, staff, submitted):
         )
     client.force_login(staff)
     content = client.get(change(submitted)).content.decode()
-    assert content.index("first") < content.index("second")
+    assert content.index("注意事项一") < content.index("注意事项二")
 
 
 def test_attachments_link_to_the_checked_download(client, staff, submitted):

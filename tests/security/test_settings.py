@@ -34,6 +34,7 @@ def production_env(**overrides):
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="desk.jxjxj.example.gov.cn",
         REDIS_URL="redis://127.0.0.1:6379/0",
+        PORTAL_BASE_URL="https://desk.jxjxj.example.gov.cn",
     )
     env.update(overrides)
     return env
@@ -61,6 +62,16 @@ def test_the_deployment_check_wants_a_cache_shared_by_the_workers():
     assert result.returncode != 0
     assert "programmes.W001" in result.stderr + result.stdout
     assert "REDIS_URL" in result.stderr + result.stdout
+
+
+def test_the_deployment_check_wants_the_portal_address_for_links_in_emails():
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_env(PORTAL_BASE_URL="http://127.0.0.1:8000"),
+    )
+
+    assert result.returncode != 0
+    assert "programmes.W002" in result.stderr + result.stdout
 
 
 PRINT_SETTINGS = """
