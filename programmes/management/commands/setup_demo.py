@@ -354,10 +354,11 @@ class Command(BaseCommand):
         if enterprise.region_id not in set(region.self_and_descendant_ids()):
             write(
                 _(
-                    "  Note: the articles do not give %(enterprise)s's county, so it sits at "
-                    "city level. Before filing, %(applicant)s sets the county to "
-                    "%(region)s in the enterprise profile, so that %(officer)s can "
-                    "recommend the application."
+                    "  Note: the articles give neither %(enterprise)s's county nor its "
+                    "address and contacts, so it sits at city level with those empty. Before "
+                    "filing, %(applicant)s edits the enterprise profile: the county "
+                    "%(region)s (so that %(officer)s can recommend the application), the "
+                    "address, the legal representative and a contact."
                 )
                 % {
                     "enterprise": enterprise.name,
