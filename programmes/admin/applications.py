@@ -1,13 +1,12 @@
 """Applications: the bureau's main list, and one page per application with its
 typed detail, timeline, attachments, reviews, payments, history and workflow."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db import connections
-from django.db.models import DateTimeField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models import Q, Sum
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -28,7 +27,13 @@ from ..models import (
     ReviewAssignment,
     Source,
 )
-from ..selectors import application_details_fetch, application_list, attachment_list, event_list
+from ..selectors import (
+    CREATED_BY_SORTING,
+    application_details_fetch,
+    application_list,
+    attachment_list,
+    event_list,
+)
 from ..selectors.admin import assignment_list, disbursement_list
 from ..services import application_create
 from ..services.reviews import ASSIGNABLE
@@ -195,7 +200,7 @@ class ApplicationChangeList(ChangeList):
             and ORDER_VAR not in self.params
             and any(name.startswith(YEAR_FILTER) for name in self.filter_params)
         ):
-            queryset = queryset.order_by(SORTED_CREATED.desc(), "-id")
+            queryset = queryset.order_by(CREATED_BY_SORTING.desc(), "-id")
         return queryset
 
 
@@ -229,12 +234,6 @@ class CallListFilter(admin.RelatedFieldListFilter):
             ordering=ordering,
             limit_choices_to=Q(**narrowed) | Q(pk__in=chosen),
         )
-
-
-# The same value as created_at, but an expression no index provides: a sort, not a scan.
-SORTED_CREATED = ExpressionWrapper(
-    F("created_at") + Value(timedelta(0)), output_field=DateTimeField()
-)
 
 
 # Only the name each column shows: the detail's other fields are long texts.

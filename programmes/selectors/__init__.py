@@ -5,8 +5,19 @@ so a user sees the same rows wherever they look.
 """
 
 from collections.abc import Iterable
+from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    prefetch_related_objects,
+)
 
 from enterprises.models import Enterprise
 from enterprises.roles import is_applicant, is_bureau_staff, is_county_officer, is_expert
@@ -54,6 +65,15 @@ def application_list(
     if filters:
         queryset = queryset.filter(**filters)
     return queryset
+
+
+#: ``created_at`` as an expression no index provides. Ordering a year's applications by it
+#: makes PostgreSQL sort that year's rows instead of walking the ``created_at`` index from
+#: today back to the year, assuming the year's rows spread over it (a year's applications
+#: were all created in that year): 2 s for the oldest year at a million applications.
+CREATED_BY_SORTING = ExpressionWrapper(
+    F("created_at") + Value(timedelta(0)), output_field=DateTimeField()
+)
 
 
 DETAIL_RELATIONS = {

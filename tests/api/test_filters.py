@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from enterprises.models import Enterprise
 from programmes.models import Application
@@ -204,3 +206,35 @@ def test_cursor_pagination_walks_every_application_once(world, staff_client):
 
     assert sorted(seen) == sorted(a.pk for a in world.applications)
     assert len(seen) == len(set(seen))
+
+
+@pytest.mark.parametrize("parameters", [{"year": 2019}, {"year_max": 2019}, {"year_min": 2019}])
+def test_a_year_filtered_list_pages_through_every_row_newest_first(staff_client, parameters):
+    """On PostgreSQL, ``year`` and ``year_max`` pages are cut by sorting the year's rows
+    (``ApplicationCursorPagination``): the cursor must still give every row once, in order."""
+    old = factories.CallFactory(year=2019)
+    new = factories.CallFactory(year=2025)
+    shanghai = ZoneInfo(settings.TIME_ZONE)
+    expected = []
+    for n in range(7):
+        for call in (old, new):
+            application = factories.ApplicationFactory(call=call)
+            created = datetime(call.year, 3, 1 + n, 9, tzinfo=shanghai)
+            Application.objects.filter(pk=application.pk).update(created_at=created)
+            if call == old or "year_min" in parameters:
+                expected.append((created, application.pk))
+    expected = [pk for _created, pk in sorted(expected, reverse=True)]
+
+    seen, url = [], "/api/v1/applications/"
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(url, {**parameters, "page_size": 3})
+    sorted_not_walked = any("interval" in query["sql"].lower() for query in queries)
+    assert sorted_not_walked == (connection.vendor == "postgresql" and "year_min" not in parameters)
+    while True:
+        assert response.status_code == 200, response.content
+        seen += [row["id"] for row in results(response)]
+        if not response.json()["next"]:
+            break
+        response = staff_client.get(response.json()["next"])
+
+    assert seen == expected
