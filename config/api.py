@@ -13,7 +13,7 @@ Every 4xx answer has one shape::
 messages; it is empty when the error is not about a field.
 """
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import django_filters
@@ -22,8 +22,10 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.drainage import set_override
 from rest_framework import (
     exceptions,
@@ -262,6 +264,34 @@ class DateFilter(django_filters.DateFilter):
         )
         super().__init__(*args, **kwargs)
         document_filter(self, {"type": "string", "format": "date"})
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight at the start of ``day`` in ``settings.TIME_ZONE``."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+class DayFilter(DateFilter):
+    """A date bounding a datetime column by whole days in ``settings.TIME_ZONE``.
+
+    ``lookup_expr="gte"`` keeps rows from the start of the day on, ``"lte"`` rows
+    up to the end of the day (``<`` the start of the next). The column is compared
+    as it is stored: ``__date`` would wrap it in a time-zone conversion that no
+    index can serve (a scan of a million applications per filtered request).
+    """
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        if self.lookup_expr == "gte":
+            condition = {f"{self.field_name}__gte": start_of_day(value)}
+        elif self.lookup_expr == "lte":
+            condition = {f"{self.field_name}__lt": start_of_day(value + timedelta(days=1))}
+        else:
+            raise ValueError(f"DayFilter takes gte or lte, not {self.lookup_expr!r}")
+        if self.distinct:
+            qs = qs.distinct()
+        return self.get_method(qs)(**condition)
 
 
 def year_filter(field_name, lookup_expr="exact", **kwargs):

@@ -1,14 +1,10 @@
 """FilterSets for regions, industries and enterprises, and the region-tree filter others reuse."""
 
-from datetime import date, datetime, time, timedelta
-
 import django_filters
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters.constants import EMPTY_VALUES
 
-from config.api import DateFilter, document_filter
+from config.api import DayFilter, document_filter
 
 from ..models import Enterprise, Industry, Region
 
@@ -61,34 +57,6 @@ class IndustryTreeFilter(django_filters.ModelChoiceFilter):
         if value is None:
             return queryset
         return queryset.filter(**{f"{self.field_name}__in": industry_and_descendant_ids(value)})
-
-
-def start_of_day(day: date) -> datetime:
-    """Midnight at the start of ``day`` in ``settings.TIME_ZONE``."""
-    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
-
-
-class DayFilter(DateFilter):
-    """A date bounding a datetime column by whole days in ``settings.TIME_ZONE``.
-
-    ``lookup_expr="gte"`` keeps rows from the start of the day on, ``"lte"`` rows
-    up to the end of the day (``<`` the start of the next). The column is compared
-    as it is stored: ``__date`` would wrap it in a time-zone conversion that no
-    index can serve (a scan of a million applications per filtered request).
-    """
-
-    def filter(self, qs, value):
-        if value in EMPTY_VALUES:
-            return qs
-        if self.lookup_expr == "gte":
-            condition = {f"{self.field_name}__gte": start_of_day(value)}
-        elif self.lookup_expr == "lte":
-            condition = {f"{self.field_name}__lt": start_of_day(value + timedelta(days=1))}
-        else:
-            raise ValueError(f"DayFilter takes gte or lte, not {self.lookup_expr!r}")
-        if self.distinct:
-            qs = qs.distinct()
-        return self.get_method(qs)(**condition)
 
 
 class RegionFilter(django_filters.FilterSet):

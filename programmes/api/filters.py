@@ -9,8 +9,8 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.api import DateFilter, IntegerFilter, MoneyFilter, year_filter
-from enterprises.api.filters import DayFilter, IndustryTreeFilter, RegionTreeFilter
+from config.api import DateFilter, DayFilter, IntegerFilter, MoneyFilter, year_filter
+from enterprises.api.filters import IndustryTreeFilter, RegionTreeFilter
 
 from ..models import Application, Call, Designation, Kind, Level, Programme
 from ..workflow import PUBLIC, Status
