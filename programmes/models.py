@@ -27,6 +27,14 @@ class Kind(models.TextChoices):
     DESIGNATION = "designation", _("Enterprise designation")
 
 
+#: The application's relation to the typed detail record of each kind.
+DETAIL_RELATIONS = {
+    Kind.PRODUCT: "product_detail",
+    Kind.PROJECT: "project_detail",
+    Kind.DESIGNATION: "designation_detail",
+}
+
+
 class Level(models.TextChoices):
     NATIONAL = "national", _("National")
     PROVINCIAL = "provincial", _("Provincial")
@@ -392,11 +400,7 @@ class Application(FSMModelMixin, WorkflowMethods, models.Model):
     @property
     def detail(self):
         """The typed detail record of this application's kind, or None."""
-        attribute = {
-            Kind.PRODUCT: "product_detail",
-            Kind.PROJECT: "project_detail",
-            Kind.DESIGNATION: "designation_detail",
-        }.get(self.kind)
+        attribute = DETAIL_RELATIONS.get(self.kind)
         return getattr(self, attribute, None) if attribute else None
 
     @property

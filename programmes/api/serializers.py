@@ -17,6 +17,7 @@ from enterprises.models import Enterprise
 from enterprises.roles import is_bureau_staff
 
 from ..models import (
+    DETAIL_RELATIONS,
     Application,
     Call,
     Designation,
@@ -185,13 +186,6 @@ class DesignationDetailSerializer(serializers.ModelSerializer):
     class Meta:
         model = DesignationDetail
         exclude = ["id", "application"]
-
-
-DETAIL_FIELDS = {
-    Kind.PRODUCT: "product_detail",
-    Kind.PROJECT: "project_detail",
-    Kind.DESIGNATION: "designation_detail",
-}
 
 
 # --- Applications -----------------------------------------------------------------
@@ -387,17 +381,17 @@ class _DetailInputMixin:
     """Accept the detail record of the call's kind, refuse the other kinds'."""
 
     def _check_detail(self, attrs, kind):
-        for detail_kind, field in DETAIL_FIELDS.items():
+        for detail_kind, field in DETAIL_RELATIONS.items():
             if detail_kind != kind and attrs.get(field) is not None:
                 raise serializers.ValidationError(
                     {
                         field: [
                             _("This call is for “%(kind)s”; send %(field)s instead.")
-                            % {"kind": Kind(kind).label, "field": DETAIL_FIELDS[kind]}
+                            % {"kind": Kind(kind).label, "field": DETAIL_RELATIONS[kind]}
                         ]
                     }
                 )
-        return attrs.get(DETAIL_FIELDS[kind]) or {}
+        return attrs.get(DETAIL_RELATIONS[kind]) or {}
 
 
 class ApplicationCreateSerializer(_DetailInputMixin, serializers.Serializer):

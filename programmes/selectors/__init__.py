@@ -22,7 +22,14 @@ from django.db.models import (
 from enterprises.models import Enterprise
 from enterprises.roles import is_applicant, is_bureau_staff, is_county_officer, is_expert
 
-from ..models import Application, ApplicationEvent, Attachment, Designation, Kind, Programme
+from ..models import (
+    DETAIL_RELATIONS,
+    Application,
+    ApplicationEvent,
+    Attachment,
+    Designation,
+    Programme,
+)
 from ..permissions import jurisdiction_region_ids, member_enterprise_ids
 from ..workflow import OPEN, Status
 
@@ -74,13 +81,6 @@ def application_list(
 CREATED_BY_SORTING = ExpressionWrapper(
     F("created_at") + Value(timedelta(0)), output_field=DateTimeField()
 )
-
-
-DETAIL_RELATIONS = {
-    Kind.PRODUCT: "product_detail",
-    Kind.PROJECT: "project_detail",
-    Kind.DESIGNATION: "designation_detail",
-}
 
 
 def application_details_fetch(
