@@ -29,6 +29,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 FORMAT_VERSION = 1
 DATA_FILE = "data.yaml"
@@ -67,10 +68,11 @@ def media_files(root: Path) -> dict[str, str]:
 
 
 class Command(BaseCommand):
-    help = "Write every record and private file to one timestamped archive in OUTPUT_DIR."
+    # Plain gettext: argparse cannot format lazy strings. Commands load after set-up.
+    help = _("Write every record and private file to one timestamped archive in OUTPUT_DIR.")
 
     def add_arguments(self, parser):
-        parser.add_argument("output_dir", help="Directory to write the archive to.")
+        parser.add_argument("output_dir", help=_("Directory to write the archive to."))
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args, output_dir, database, **options):
@@ -79,7 +81,7 @@ class Command(BaseCommand):
         stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
         archive = target_dir / f"programme-desk-{stamp}.tar.gz"
         if archive.exists():
-            raise CommandError(f"{archive} already exists.")
+            raise CommandError(_("%(archive)s already exists.") % {"archive": archive})
         media_root = Path(settings.PRIVATE_MEDIA_ROOT)
 
         with tempfile.TemporaryDirectory(prefix="programme-desk-backup-") as work:
@@ -112,7 +114,8 @@ class Command(BaseCommand):
 
         total = sum(counts.values())
         self.stdout.write(
-            f"Backed up {total} records and {len(manifest['media'])} files to {archive}"
+            _("Backed up %(records)s records and %(files)s files to %(archive)s")
+            % {"records": total, "files": len(manifest["media"]), "archive": archive}
         )
         return None
 

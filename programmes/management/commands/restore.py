@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.utils.translation import gettext as _
 
 from .backup import DATA_FILE, FORMAT_VERSION, backed_up_models, media_files
 
@@ -41,21 +42,22 @@ def records_present(database: str) -> dict[str, int]:
 
 
 class Command(BaseCommand):
-    help = "Restore an archive written by `manage.py backup` into an empty database."
+    # Plain gettext: argparse cannot format lazy strings. Commands load after set-up.
+    help = _("Restore an archive written by `manage.py backup` into an empty database.")
 
     def add_arguments(self, parser):
-        parser.add_argument("archive", help="The .tar.gz file written by `manage.py backup`.")
+        parser.add_argument("archive", help=_("The .tar.gz file written by `manage.py backup`."))
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Replace whatever the database and the private media directory hold.",
+            help=_("Replace whatever the database and the private media directory hold."),
         )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args, archive, force, database, **options):
         archive = Path(archive)
         if not archive.is_file():
-            raise CommandError(f"No such archive: {archive}")
+            raise CommandError(_("No such archive: %(archive)s") % {"archive": archive})
         media_root = Path(settings.PRIVATE_MEDIA_ROOT)
 
         with tempfile.TemporaryDirectory(prefix="programme-desk-restore-") as work:
@@ -68,10 +70,14 @@ class Command(BaseCommand):
             if (present or existing_files) and not force:
                 what = ", ".join(f"{label} ({count})" for label, count in sorted(present.items()))
                 if existing_files:
-                    what = ", ".join(filter(None, [what, f"{len(existing_files)} files"]))
+                    files = _("%(count)s files") % {"count": len(existing_files)}
+                    what = ", ".join(filter(None, [what, files]))
                 raise CommandError(
-                    f"The target is not empty: {what}. Restore into an empty database and "
-                    "media directory, or add --force to replace what they hold."
+                    _(
+                        "The target is not empty: %(what)s. Restore into an empty database and "
+                        "media directory, or add --force to replace what they hold."
+                    )
+                    % {"what": what}
                 )
 
             call_command("flush", database=database, interactive=False, verbosity=0)
@@ -82,7 +88,8 @@ class Command(BaseCommand):
 
         total = sum(manifest["counts"].values())
         self.stdout.write(
-            f"Restored {total} records and {len(manifest['media'])} files from {archive}"
+            _("Restored %(records)s records and %(files)s files from %(archive)s")
+            % {"records": total, "files": len(manifest["media"]), "archive": archive}
         )
 
     @staticmethod
@@ -93,13 +100,21 @@ class Command(BaseCommand):
                 # and device files: an archive cannot write outside ``work``.
                 tar.extractall(work, filter="data")
         except (tarfile.TarError, OSError) as error:
-            raise CommandError(f"{archive} is not a readable backup archive: {error}") from error
+            raise CommandError(
+                _("%(archive)s is not a readable backup archive: %(error)s")
+                % {"archive": archive, "error": error}
+            ) from error
         manifest_path = work / "manifest.json"
         if not manifest_path.is_file() or not (work / DATA_FILE).is_file():
-            raise CommandError(f"{archive} is not a Programme Desk backup (no manifest).")
+            raise CommandError(
+                _("%(archive)s is not a Programme Desk backup (no manifest).")
+                % {"archive": archive}
+            )
         manifest = json.loads(manifest_path.read_text())
         if manifest.get("format") != FORMAT_VERSION:
-            raise CommandError(f"Unknown backup format {manifest.get('format')!r}.")
+            raise CommandError(
+                _("Unknown backup format %(format)r.") % {"format": manifest.get("format")}
+            )
         return manifest
 
     @staticmethod
@@ -121,16 +136,19 @@ class Command(BaseCommand):
             try:
                 model = apps.get_model(label)
             except LookupError:
-                problems.append(f"{label}: no such model here")
+                problems.append(_("%(label)s: no such model here") % {"label": label})
                 continue
             found = model._base_manager.using(database).count()
             if found != expected:
-                problems.append(f"{label}: {found} rows, the archive has {expected}")
+                problems.append(
+                    _("%(label)s: %(found)s rows, the archive has %(expected)s")
+                    % {"label": label, "found": found, "expected": expected}
+                )
         restored = media_files(media_root)
         for relative, digest in manifest["media"].items():
             if restored.get(relative) != digest:
-                problems.append(f"media/{relative}: missing or different")
+                problems.append(_("media/%(file)s: missing or different") % {"file": relative})
         if problems:
             raise CommandError(
-                "The restore does not match the archive:\n  " + "\n  ".join(problems)
+                _("The restore does not match the archive:") + "\n  " + "\n  ".join(problems)
             )
