@@ -86,7 +86,7 @@ class WorkflowAdminMixin:
             application,
             request.POST.get("transition", ""),
             request.POST.get("comment", ""),
-            expected_status=request.POST.get("expected_status") or None,
+            expected_status=request.POST.get("expected_status", ""),
         )
         return HttpResponseRedirect(self._admin_url("change", application.pk))
 

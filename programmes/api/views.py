@@ -34,6 +34,7 @@ from ..selectors import (
     CREATED_BY_SORTING,
     application_details_fetch,
     application_list,
+    applications_in_order,
     designation_list,
 )
 from ..selectors.public import call_list, programme_list, public_designations, public_results
@@ -264,8 +265,7 @@ class ApplicationCursorPagination(CursorPagination):
         page = super().paginate_queryset(bare, request, view)
         if page is None:
             return None
-        rows = queryset.in_bulk([application.pk for application in page])
-        return [rows[application.pk] for application in page if application.pk in rows]
+        return applications_in_order(queryset, [application.pk for application in page])
 
     def get_ordering(self, request, queryset, view):
         ordering = super().get_ordering(request, queryset, view)

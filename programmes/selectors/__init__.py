@@ -83,6 +83,15 @@ CREATED_BY_SORTING = ExpressionWrapper(
 )
 
 
+def applications_in_order(queryset: QuerySet[Application], pks: list[int]) -> list[Application]:
+    """The rows of ``pks`` from ``queryset`` (with its joins), in the order of ``pks``.
+
+    For lists that cut a page from the applications' ids alone, then read its rows.
+    """
+    rows = queryset.in_bulk(pks)
+    return [rows[pk] for pk in pks if pk in rows]
+
+
 def application_details_fetch(
     applications: Iterable[Application], *, querysets: dict[str, QuerySet] | None = None
 ) -> list[Application]:

@@ -141,7 +141,8 @@ def application_transition(
     unknown, not open from the current state, not the actor's to make, or needs a
     comment; nothing is written then. ``expected_status`` is the status the person
     saw when deciding (pages send it back with the form): when a colleague has moved
-    the application since, the move is refused rather than stacked on theirs.
+    the application since, the move is refused rather than stacked on theirs (empty or
+    None: not checked).
     """
     move = MOVES.get(transition)
     if move is None:

@@ -136,7 +136,7 @@ def county_decide_view(request, pk):
         response.status_code = 400
         return response
     action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
-    expected_status = form.cleaned_data["expected_status"] or None
+    expected_status = form.cleaned_data["expected_status"]
     try:
         if action == "recommend":
             application_recommend(
@@ -454,7 +454,7 @@ def desk_move_view(request, pk):
             actor=request.user,
             transition=form.cleaned_data["transition"],
             comment=form.cleaned_data["comment"],
-            expected_status=form.cleaned_data["expected_status"] or None,
+            expected_status=form.cleaned_data["expected_status"],
         )
     except ValidationError as error:
         messages.error(request, _error_text(error))
