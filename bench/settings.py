@@ -4,6 +4,8 @@
   persistent connection as in production (``CONN_MAX_AGE``; otherwise every
   in-process request would pay for a new PostgreSQL connection);
 * the naive baselines mounted beside the real pages (``bench/urls.py``);
+* static files as in production: WhiteNoise indexes them once at start-up instead of
+  looking each request's path up on disk (the test settings' autorefresh);
 * no API throttling: one client makes thousands of requests on purpose.
 """
 
@@ -21,6 +23,7 @@ DATABASES = {
     )
 }
 ROOT_URLCONF = "bench.urls"
+WHITENOISE_AUTOREFRESH = False
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": dict.fromkeys(REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]),

@@ -1,14 +1,17 @@
 """What every ModelAdmin of the desk shares: scoped rows, role-based permissions,
 graceful refusals of deletions, read-only history, and creation through services."""
 
+from contextlib import nullcontext
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import DataError, transaction
+from django.db import DataError, connections, router, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -19,6 +22,41 @@ from django.utils.translation import gettext_lazy
 
 from .. import admin_permissions
 from ..services.audit import audit_access_refused
+
+
+class DeskChangeList(ChangeList):
+    """Django's changelist, with each row's link built without resolving a URL per row.
+
+    Django appends the list's filters to every row's link (``add_preserved_filters``),
+    resolving the link against the whole URLconf to learn whether it leads back to the
+    list, which a change page never does: fifty resolutions and reversals per page,
+    a tenth of a filtered changelist's time. Here the change URL is reversed once per
+    page and the filters appended as the same query string, so the links are the same.
+    """
+
+    PK_PLACEHOLDER = "0"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.row_link_query = self.preserved_filters
+        # Read by the row links alone (items_for_result), which now carry it already.
+        self.preserved_filters = ""
+        self._change_url = None
+
+    def url_for_result(self, result):
+        pk = getattr(result, self.pk_attname)
+        if not isinstance(pk, int):
+            url = super().url_for_result(result)
+        else:
+            if self._change_url is None:
+                self._change_url = reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                    args=(self.PK_PLACEHOLDER,),
+                    current_app=self.model_admin.admin_site.name,
+                ).rpartition(f"/{self.PK_PLACEHOLDER}/")
+            before, _slash_pk_slash, after = self._change_url
+            url = f"{before}/{quote(pk)}/{after}"
+        return f"{url}?{self.row_link_query}" if self.row_link_query else url
 
 
 class DeskAdminMixin:
@@ -53,12 +91,19 @@ class DeskAdminMixin:
             queryset = queryset.order_by(*ordering)
         return queryset
 
+    def get_changelist(self, request, **kwargs):
+        return DeskChangeList
+
     def get_changelist_instance(self, request):
         # A filter value no column can hold (an id of 25 digits) fails when the list is
-        # counted: show Django's "invalid filter" redirect, not a 500. The savepoint
-        # keeps PostgreSQL's transaction usable after the refused query.
+        # counted: show Django's "invalid filter" redirect, not a 500. Inside a
+        # transaction a savepoint keeps it usable after the refused query; outside one
+        # (a page view) the refused query ends only itself, and the list is read
+        # without two more round trips to the database.
+        using = router.db_for_read(self.model)
+        guard = transaction.atomic(using) if connections[using].in_atomic_block else nullcontext()
         try:
-            with transaction.atomic():
+            with guard:
                 return super().get_changelist_instance(request)
         except (OverflowError, DataError) as error:
             raise IncorrectLookupParameters(error) from error

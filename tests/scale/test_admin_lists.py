@@ -107,3 +107,26 @@ def test_call_filter_offers_the_calls_of_the_chosen_programme_and_year(client, s
     assert set(by_programme) == {str(call) for call in ours}
     assert set(by_both) == {str(ours[1]), str(ours[2])}
     assert set(chosen) == {str(call) for call in [*ours, other]}
+
+
+@pytest.mark.parametrize("query", [{}, {"call__year__exact": "2019", "status__exact": "granted"}])
+def test_row_links_carry_the_lists_filters_as_django_writes_them(client, staff, two_years, query):
+    """Each row's link is built from one reversal per page, not a resolution per row:
+    the same link Django's add_preserved_filters writes, returning to the same list."""
+    from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+    from django.utils.http import urlencode
+
+    client.force_login(staff)
+    url = reverse("admin:programmes_application_changelist")
+
+    response = client.get(url, query)
+
+    preserved = urlencode({"_changelist_filters": urlencode(query)}) if query else ""
+    shown = [a for a in two_years if not query or a.call.year == 2019]
+    for application in shown:
+        change = reverse("admin:programmes_application_change", args=[application.pk])
+        expected = add_preserved_filters(
+            {"preserved_filters": preserved, "opts": Application._meta}, change
+        )
+        assert f'href="{expected.replace("&", "&amp;")}"' in response.text
+    assert ("_changelist_filters" in response.text) == bool(query)

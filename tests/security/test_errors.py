@@ -131,3 +131,23 @@ def test_the_api_answers_400_to_a_bad_filter(staff_client, query):
 def test_a_nul_character_in_a_query_is_a_400_everywhere(staff_client):
     for url in ["/results/?programme=%00", "/admin/enterprises/enterprise/?q=%00", "/?x=%00"]:
         assert staff_client.get(url).status_code == 400, url
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize(
+    "url", ["/admin/programmes/application/", "/admin/enterprises/enterprise/"]
+)
+def test_an_admin_filter_no_column_can_hold_is_refused_outside_a_transaction(client, staff, url):
+    """A page view runs in autocommit (no savepoint around the list): a value the database
+    cannot compare (SQLite: "Python int too large") gives Django's invalid-filter redirect,
+    and the connection serves the next page."""
+    client.force_login(staff)
+    client.raise_request_exception = False
+
+    refused = client.get(f"{url}?region=99999999999999999999")
+    listed = client.get(url)
+
+    assert refused.status_code in (200, 302)
+    if refused.status_code == 302:
+        assert refused["Location"].endswith("?e=1")
+    assert listed.status_code == 200
