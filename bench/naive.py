@@ -89,13 +89,28 @@ def naive_api_view():
 
 
 def naive_my_applications(request):
-    """The portal's "My applications" without select_related."""
-    applications = list(
-        Application.objects.filter(enterprise_id__in=member_enterprise_ids(request.user))
-    )
+    """The portal's "My applications", a page at a time as the real one, without
+    select_related."""
+    from django.core.paginator import Paginator
+
+    from programmes.views.applicant import APPLICATIONS_PER_PAGE
+
+    # The model's ordering (newest first), as the real page.
+    applications = Application.objects.filter(enterprise_id__in=member_enterprise_ids(request.user))
+    paginator = Paginator(applications, APPLICATIONS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    applications = list(page.object_list)
     for application in applications:
         application.status_name = applicant_status_name(application.status)
-    return render(request, "portal/applicant/applications.html", {"applications": applications})
+    return render(
+        request,
+        "portal/applicant/applications.html",
+        {
+            "applications": applications,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number),
+        },
+    )
 
 
 def naive_results(request):

@@ -130,25 +130,41 @@ def prepare_database(args) -> None:
 
 
 def bench_users():
-    """A bureau staff member, and an applicant acting for a typical demo enterprise."""
+    """A bureau staff member; an applicant acting for a typical demo enterprise, and one
+    acting for a busy enterprise (the least busy that fills a page of "My applications")."""
     from django.contrib.auth.models import Group, User
+    from django.db.models import Count
 
     from enterprises import roles
     from enterprises.models import Enterprise, Membership
+    from programmes.models import Application
+    from programmes.views.applicant import APPLICATIONS_PER_PAGE
 
     staff, _ = User.objects.get_or_create(username="bench-staff", defaults={"is_staff": True})
     staff.groups.add(Group.objects.get(name=roles.BUREAU_STAFF))
-    applicant, _ = User.objects.get_or_create(username="bench-applicant")
-    applicant.groups.add(Group.objects.get(name=roles.APPLICANTS))
     demo = Enterprise.objects.filter(source=f"generate_demo_data seed {SEED}").order_by("pk")
     # The middle enterprise of the skewed pick files about as often as a typical one.
-    enterprise = demo[demo.count() // 2]
-    Membership.objects.get_or_create(
-        user=applicant,
-        enterprise=enterprise,
-        defaults={"status": Membership.Status.APPROVED, "role": Membership.Role.OWNER},
+    typical = demo[demo.count() // 2]
+    busy = (
+        Application.objects.filter(enterprise__in=demo)
+        .values("enterprise")
+        .annotate(filed=Count("id"))
+        .filter(filed__gte=APPLICATIONS_PER_PAGE)
+        .order_by("filed", "enterprise")
+        .values_list("enterprise", flat=True)
+        .first()
     )
-    return staff, applicant, enterprise
+    applicants = []
+    for username, enterprise in (("bench-applicant", typical), ("bench-busy-applicant", busy)):
+        applicant, _ = User.objects.get_or_create(username=username)
+        applicant.groups.add(Group.objects.get(name=roles.APPLICANTS))
+        Membership.objects.get_or_create(
+            user=applicant,
+            enterprise_id=getattr(enterprise, "pk", enterprise),
+            defaults={"status": Membership.Status.APPROVED, "role": Membership.Role.OWNER},
+        )
+        applicants.append(applicant)
+    return staff, applicants
 
 
 # --- Measuring ------------------------------------------------------------------------------
@@ -209,11 +225,17 @@ def measure(client, url: str, naive_url: str | None, repeat: int) -> tuple[dict,
     return summary(real, real_times), summary(naive, naive_times) if naive else None
 
 
+def filed(applicant) -> int:
+    from programmes.models import Application
+
+    return Application.objects.filter(enterprise__memberships__user=applicant).count()
+
+
 def result_rows(response) -> int:
     return response.content.count(b'<td data-label="#">')
 
 
-def scenarios(staff, applicant, enterprise):
+def scenarios(staff, applicants):
     """(name, client, real URL, naive URL or None) for each page."""
     from django.test import Client
 
@@ -222,8 +244,10 @@ def scenarios(staff, applicant, enterprise):
 
     staff_client = Client()
     staff_client.force_login(staff)
-    applicant_client = Client()
-    applicant_client.force_login(applicant)
+    applicant_clients = []
+    for applicant in applicants:
+        applicant_clients.append(Client())
+        applicant_clients[-1].force_login(applicant)
     anonymous = Client()
 
     programme = Programme.objects.get(code="jx-municipal-sci-tech-projects")
@@ -268,6 +292,7 @@ def scenarios(staff, applicant, enterprise):
             "/admin/programmes/application/",
             "/naive/admin/programmes/application/",
         ),
+        ("Admin index (open work by programme and status)", staff_client, "/admin/", None),
         (
             "Admin change page",
             staff_client,
@@ -298,11 +323,19 @@ def scenarios(staff, applicant, enterprise):
             f"/api/v1/applications/{sample.pk}/",
             f"/naive/api/applications/{sample.pk}/",
         ),
-        (
-            f"My applications ({Application.objects.filter(enterprise=enterprise).count()} rows)",
-            applicant_client,
-            "/applications/",
-            "/naive/applications/",
+        *(
+            (
+                f"My applications, {label} ({filed(applicant)} applications)",
+                client,
+                "/applications/",
+                "/naive/applications/",
+            )
+            for label, applicant, client in zip(
+                ("typical enterprise", "busy enterprise"),
+                applicants,
+                applicant_clients,
+                strict=True,
+            )
         ),
         (
             f"Public results, one programme and year ({rows} rows)",
@@ -357,7 +390,7 @@ def main():
         return
     from programmes.models import Application
 
-    staff, applicant, enterprise = bench_users()
+    staff, applicants = bench_users()
     report = {
         "machine": machine(args),
         "applications": Application.objects.count(),
@@ -365,7 +398,7 @@ def main():
     }
     load = report["machine"]["load_average"]
     print(f"{report['applications']:,} applications on {args.db}; load {load}", file=sys.stderr)
-    for name, client, url, naive_url in scenarios(staff, applicant, enterprise):
+    for name, client, url, naive_url in scenarios(staff, applicants):
         real, naive = measure(client, url, naive_url, args.repeat)
         row = {"page": name, "real": real, "naive": naive}
         if naive:

@@ -27,6 +27,7 @@ from ..models import (
     Application,
     ApplicationEvent,
     Attachment,
+    Call,
     Designation,
     Programme,
 )
@@ -153,17 +154,28 @@ def event_list(*, user) -> QuerySet[ApplicationEvent]:
 
 
 def open_work_by_programme(*, user) -> list[dict]:
-    """Counts by status for each programme, of the applications open to ``user``."""
+    """Counts by status for each programme, of the applications open to ``user``.
+
+    Counted by call, then summed by programme here: with ``COUNT(*)`` and no join the
+    database reads the (status, kind, call) index alone, not the table's rows.
+    """
     rows = (
         application_list(user=user)
         .filter(status__in=OPEN)
-        .values("call__programme_id", "status")
-        .annotate(count=Count("id"))
+        .values("call_id", "status")
+        .annotate(count=Count("*"))
         .order_by()
     )
+    by_call = list(rows)
+    programme_of = dict(
+        Call.objects.filter(pk__in={row["call_id"] for row in by_call}).values_list(
+            "pk", "programme_id"
+        )
+    )
     by_programme: dict[int, dict[str, int]] = {}
-    for row in rows:
-        by_programme.setdefault(row["call__programme_id"], {})[row["status"]] = row["count"]
+    for row in by_call:
+        counts = by_programme.setdefault(programme_of[row["call_id"]], {})
+        counts[row["status"]] = counts.get(row["status"], 0) + row["count"]
     programmes = Programme.objects.in_bulk(list(by_programme))
     labels = dict(Status.choices)
     return [
