@@ -349,6 +349,19 @@ def scenarios(staff, applicants):
 # --- Report ----------------------------------------------------------------------------------
 
 
+def cpu_calibration_ms() -> float:
+    """The best of five runs of a fixed pure-Python loop: how fast this machine runs Python
+    right now, to compare runs made on different (or differently loaded) machines."""
+    best = float("inf")
+    for _ in range(5):
+        begin = time.perf_counter()
+        total = 0
+        for n in range(2_000_000):
+            total += n
+        best = min(best, time.perf_counter() - begin)
+    return round(best * 1000, 1)
+
+
 def machine(args) -> dict:
     import sqlite3
 
@@ -361,6 +374,7 @@ def machine(args) -> dict:
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "load_average": os.getloadavg(),
+        "python_loop_ms": cpu_calibration_ms(),
         "database": args.db,
     }
     try:
@@ -425,8 +439,11 @@ def format_row(row) -> str:
 
 
 def markdown(report) -> str:
+    machine = report["machine"]
     lines = [
-        f"{report['applications']:,} applications, {report['machine']['database']}",
+        f"{report['applications']:,} applications, {machine['database']}; load average "
+        f"{machine['load_average'][0]:.1f} before, {machine['load_average_after'][0]:.1f} after; "
+        f"CPU calibration (2 million additions in Python) {machine['python_loop_ms']} ms",
         "",
         "| page | median ms | p95 ms | queries | of which SQL ms | naive median ms "
         "| naive p95 ms | naive queries | naive ÷ real |",
