@@ -367,9 +367,14 @@ class Application(FSMModelMixin, WorkflowMethods, models.Model):
         ]
         indexes = [
             models.Index(fields=["call", "status"], name="application_call_status"),
-            # Status and kind filters; with the call, the admin index's open work is
-            # counted from this index alone (no table reads: 250 → 30 ms at a million).
-            models.Index(fields=["status", "kind", "call"], name="application_status_kind_call"),
+            # Status and kind filters. On PostgreSQL the call rides along (INCLUDE), so
+            # that the admin index counts its open work from this index alone (250 → 40 ms
+            # at a million); SQLite, which has no such columns, keeps (status, kind): as a
+            # key column the call made its planner prefer this index, and sort, for lists
+            # filtered by status and programme.
+            models.Index(
+                fields=["status", "kind"], include=["call"], name="application_status_kind_call"
+            ),
             models.Index(fields=["region", "status"], name="application_region_status"),
             models.Index(fields=["enterprise", "status"], name="application_enterprise_status"),
             models.Index(fields=["-created_at", "-id"], name="application_created"),

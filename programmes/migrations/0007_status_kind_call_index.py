@@ -19,6 +19,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='application',
-            index=models.Index(fields=['status', 'kind', 'call'], name='application_status_kind_call'),
+            index=models.Index(fields=['status', 'kind'], include=('call',), name='application_status_kind_call'),
         ),
     ]
