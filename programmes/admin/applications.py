@@ -205,8 +205,8 @@ class ApplicationChangeList(DeskChangeList):
 YEAR_FILTER = "call__year"
 
 #: What the list's columns read (and the row's kind, to fetch its detail), and no more:
-#: an application's row also holds notes and dates, its enterprise, call and programme
-#: many more columns; reading only these makes reading the page's rows a third faster.
+#: an application also holds notes and more dates, and its enterprise, call and
+#: programme many more columns; reading only these reads the page's rows a third faster.
 #: A column that reads another field costs a query per row, which
 #: tests/scale/test_query_counts.py catches.
 PAGE_FIELDS = (

@@ -156,8 +156,9 @@ def event_list(*, user) -> QuerySet[ApplicationEvent]:
 def open_work_by_programme(*, user) -> list[dict]:
     """Counts by status for each programme, of the applications open to ``user``.
 
-    Counted by call, then summed by programme here: with ``COUNT(*)`` and no join the
-    database reads the (status, kind, call) index alone, not the table's rows.
+    Counted by call, then summed by programme here: with ``COUNT(*)`` and no join,
+    PostgreSQL reads the (status, kind) index, which carries the call, and not the
+    table's rows.
     """
     rows = (
         application_list(user=user)
