@@ -17,7 +17,6 @@ from rest_framework import pagination, permissions, viewsets
 
 from programmes.models import Application, Programme
 from programmes.permissions import member_enterprise_ids
-from programmes.selectors.applicant import applicant_status_name
 from programmes.selectors.public import RESULT_STATUSES
 
 naive_site = admin.AdminSite(name="naive_admin")
@@ -89,28 +88,13 @@ def naive_api_view():
 
 
 def naive_my_applications(request):
-    """The portal's "My applications", a page at a time as the real one, without
+    """The portal's "My applications", through the real page, from a queryset without
     select_related."""
-    from django.core.paginator import Paginator
-
-    from programmes.views.applicant import APPLICATIONS_PER_PAGE
+    from programmes.views.applicant import application_list_page
 
     # The model's ordering (newest first), as the real page.
     applications = Application.objects.filter(enterprise_id__in=member_enterprise_ids(request.user))
-    paginator = Paginator(applications, APPLICATIONS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    applications = list(page.object_list)
-    for application in applications:
-        application.status_name = applicant_status_name(application.status)
-    return render(
-        request,
-        "portal/applicant/applications.html",
-        {
-            "applications": applications,
-            "page": page,
-            "page_range": paginator.get_elided_page_range(page.number),
-        },
-    )
+    return application_list_page(request, applications)
 
 
 def naive_results(request):

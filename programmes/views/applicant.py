@@ -155,7 +155,13 @@ def apply(request, call_pk):
 def application_list(request):
     """The applications of the user's enterprises, newest first, a page at a time
     (an enterprise may have filed hundreds)."""
-    paginator = Paginator(applicant_application_list(user=request.user), APPLICATIONS_PER_PAGE)
+    return application_list_page(request, applicant_application_list(user=request.user))
+
+
+def application_list_page(request, applications):
+    """The "My applications" page of ``applications`` (the benchmark's naive page renders
+    a plain queryset through it)."""
+    paginator = Paginator(applications, APPLICATIONS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     applications = list(page.object_list)
     for application in applications:
