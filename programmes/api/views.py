@@ -8,6 +8,7 @@ every write from a service, every refusal from the services' own errors, which
 
 from django.db import connections
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -16,8 +17,10 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from config.api import (
     AnonThrottle,
@@ -49,6 +52,7 @@ from .filters import (
     ProgrammeFilter,
     PublicApplicationFilter,
     PublicDesignationFilter,
+    SubquerySearchFilter,
 )
 from .serializers import (
     APPLICATION_EXAMPLE,
@@ -254,17 +258,24 @@ class ApplicationCursorPagination(CursorPagination):
             and not request.query_params.get("ordering")
             and any(request.query_params.get(name) for name in self.YEAR_PARAMETERS)
         )
-        if not self.by_sorting:
+        searched = bool(request.query_params.get(api_settings.SEARCH_PARAM))
+        if not (self.by_sorting or searched):
             return super().paginate_queryset(queryset, request, view)
         # The page is cut from the applications alone, then its rows are read with their
         # joins: joined first, PostgreSQL would look up the enterprise of every one of the
-        # year's rows (85,000) before sorting them.
-        bare = (
-            queryset.select_related(None).only("pk").annotate(**{self.SORTED: CREATED_BY_SORTING})
-        )
+        # year's rows (85,000), or of every match of a common word, before sorting them.
+        bare = queryset.select_related(None)
+        if self.by_sorting:
+            bare = bare.only("pk").annotate(**{self.SORTED: CREATED_BY_SORTING})
+        else:  # the cursor reads its position from the ordering columns
+            bare = bare.only("pk", *view.ordering_fields)
         page = super().paginate_queryset(bare, request, view)
         if page is None:
             return None
+        if searched:
+            # The ids come from the scoped, filtered and searched list; reading their rows
+            # by id alone spares asking the search again.
+            queryset = Application.objects.select_related(*APPLICATION_RELATED)
         return applications_in_order(queryset, [application.pk for application in page])
 
     def get_ordering(self, request, queryset, view):
@@ -374,6 +385,7 @@ class ApplicationViewSet(
     throttle_scope = None  # the transitions action sets its own
     public_filterset_class = PublicApplicationFilter
     scoped_filterset_class = ApplicationFilter
+    filter_backends = [DjangoFilterBackend, SubquerySearchFilter, OrderingFilter]
     public_search_fields = [
         "title",
         "enterprise__name",
