@@ -38,7 +38,15 @@ class NaiveApplicationAdmin(admin.ModelAdmin):
         "awarded_amount",
     ]
     list_filter = ["status", "kind", "call__programme", "call__year", "call", "region", "source"]
-    search_fields = ["title", "enterprise__name", "enterprise__unified_social_credit_code"]
+    # The real list's search fields, searched as Django does (one joined OR).
+    search_fields = [
+        "title",
+        "enterprise__name",
+        "enterprise__unified_social_credit_code",
+        "product_detail__product_name",
+        "project_detail__project_name",
+        "designation_detail__platform_name",
+    ]
     list_per_page = 50
 
     @admin.display(description="product, project or platform")
@@ -76,11 +84,14 @@ def naive_api_view():
     """
     from programmes.api.filters import ApplicationFilter
     from programmes.api.serializers import ApplicationSerializer
+    from programmes.api.views import ApplicationViewSet
 
     class NaiveApplicationViewSet(viewsets.ReadOnlyModelViewSet):
         queryset = Application.objects.all()
         serializer_class = ApplicationSerializer
         filterset_class = ApplicationFilter
+        # The real list's search fields, with DRF's SearchFilter (one joined OR).
+        search_fields = ApplicationViewSet.scoped_search_fields
         pagination_class = NaivePagination
         permission_classes = [permissions.IsAuthenticated]
 

@@ -245,6 +245,8 @@ def result_rows(response) -> int:
 
 def scenarios(staff, applicants):
     """(name, client, real URL, naive URL or None) for each page."""
+    from urllib.parse import quote
+
     from django.test import Client
 
     from programmes.models import Application, Call, Programme
@@ -273,6 +275,11 @@ def scenarios(staff, applicants):
     admin_list = f"programmes/application/?call__programme__id__exact={programme.pk}"
     api_list = f"applications/?programme={programme.code}"
     results = f"results/?programme={small.code}&year={year}"
+    # Searches staff make: part of an enterprise's name (four characters: its brand and
+    # trade, as "丰帆智能" in "[演示数据] 宁波丰帆智能制造有限公司"), a credit code, and a
+    # two-character word (no trigram: the tables are read).
+    name = sample.enterprise.name.removeprefix("[演示数据] ")[2:6]
+    code = sample.enterprise.unified_social_credit_code
     real_results = anonymous.get(f"/{results}")
     rows = result_rows(real_results)
     return [
@@ -300,6 +307,18 @@ def scenarios(staff, applicants):
             "/admin/programmes/application/",
             "/naive/admin/programmes/application/",
         ),
+        (
+            f"Admin changelist, search for a name ({name})",
+            staff_client,
+            f"/admin/programmes/application/?q={quote(name)}",
+            f"/naive/admin/programmes/application/?q={quote(name)}",
+        ),
+        (
+            f"Admin changelist, search for two characters ({name[:2]})",
+            staff_client,
+            f"/admin/programmes/application/?q={quote(name[:2])}",
+            f"/naive/admin/programmes/application/?q={quote(name[:2])}",
+        ),
         ("Admin index (open work by programme and status)", staff_client, "/admin/", None),
         (
             "Admin change page",
@@ -318,6 +337,12 @@ def scenarios(staff, applicants):
             staff_client,
             f"/api/v1/{api_list}&status=granted&page_size=10",
             f"/naive/api/{api_list}&status=granted&page_size=10",
+        ),
+        (
+            "API list, search for a credit code, 100 rows",
+            staff_client,
+            f"/api/v1/applications/?search={code}&page_size=100",
+            f"/naive/api/applications/?search={code}&page_size=100",
         ),
         (
             "API list, anonymous (published), 100 rows",
