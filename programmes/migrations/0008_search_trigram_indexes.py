@@ -39,7 +39,8 @@ def create(apps, schema_editor):
         sys.stderr.write(
             f"\nWARNING: pg_trgm could not be created ({error}); application search works "
             "without trigram indexes, reading the tables. Ask the database's owner to run "
-            "CREATE EXTENSION pg_trgm, then migrate programmes 0007 and 0008 again.\n"
+            "CREATE EXTENSION pg_trgm, then run 'migrate programmes 0007' and 'migrate' "
+            "(docs/deploy.md).\n"
         )
         return
     quote = schema_editor.quote_name
