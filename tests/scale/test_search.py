@@ -149,6 +149,21 @@ def test_api_search_is_scoped_and_pages_by_cursor(searchable, applicant, enterpr
     assert second["next"] is None
 
 
+def test_anonymous_search_finds_published_rows_and_not_by_credit_code(searchable):
+    fengfan = searchable[0].enterprise
+    published = factories.ApplicationFactory(
+        enterprise=fengfan, title="Published 丰帆 work", status=Status.GRANTED
+    )
+    api = APIClient()
+
+    by_name = api.get("/api/v1/applications/", {"search": "丰帆智能"})
+    by_code = api.get("/api/v1/applications/", {"search": fengfan.unified_social_credit_code})
+
+    assert [row["id"] for row in by_name.json()["results"]] == [published.pk]
+    assert by_name.json()["results"][0]["enterprise_name"] == fengfan.name
+    assert by_code.json()["results"] == []
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
 @pytest.mark.parametrize(
     ("field", "term", "index"),
