@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import admin_permissions
+from ..selectors.search import admin_search_terms, search, searchable
 from ..services.audit import audit_access_refused
 
 
@@ -93,6 +94,16 @@ class DeskAdminMixin:
 
     def get_changelist(self, request, **kwargs):
         return DeskChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        # Django's rows (every term in one of the fields), found through one subquery per
+        # table instead of one OR over a join of them all (``selectors.search``): a name
+        # among a million applications in ~60 ms instead of 3–11 s. Ids are matched, not
+        # joined, so there are no duplicates. Prefixed fields are left to Django.
+        fields = self.get_search_fields(request)
+        if not search_term or not searchable(queryset.model, fields):
+            return super().get_search_results(request, queryset, search_term)
+        return search(queryset, admin_search_terms(search_term), fields), False
 
     def get_changelist_instance(self, request):
         # A filter value no column can hold (an id of 25 digits) fails when the list is
