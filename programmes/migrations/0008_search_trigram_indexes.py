@@ -1,6 +1,7 @@
 """Trigram indexes for text search on PostgreSQL (``programmes.selectors.search``).
 
-Each column the application search reads gets a GIN ``gin_trgm_ops`` index, which
+Each column the application and enterprise searches read (the large tables; the
+others are searched whole) gets a GIN ``gin_trgm_ops`` index, which
 serves ``column ILIKE '%term%'`` for any term with three letters or digits in a row.
 They are not in the models' ``Meta.indexes``: SQLite has neither GIN nor pg_trgm, and
 there the search reads the tables, as it always did.
@@ -13,11 +14,13 @@ import sys
 
 from django.db import DatabaseError, migrations, transaction
 
-# (app, model, column): the columns the application search reads.
+# (app, model, column): the columns the application and enterprise searches read.
 SEARCHED = [
     ("programmes", "Application", "title"),
     ("enterprises", "Enterprise", "name"),
     ("enterprises", "Enterprise", "unified_social_credit_code"),
+    ("enterprises", "Enterprise", "name_en"),
+    ("enterprises", "Enterprise", "legal_representative"),
     ("programmes", "ProductDetail", "product_name"),
     ("programmes", "ProjectDetail", "project_name"),
     ("programmes", "DesignationDetail", "platform_name"),

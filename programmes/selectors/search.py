@@ -68,68 +68,90 @@ def contains(path: str, term: str) -> Q:
     return Q(**{f"{path}__icontains": term})
 
 
-def _split(model, fields: Sequence[str]):
-    """``fields`` by the table each lies in: the model's own columns; per relation it
-    holds (a foreign key), the paths beyond it; per relation held by other rows (a
-    foreign key or one-to-one pointing here), the paths beyond it. None when a field
-    cannot be searched so: a prefixed field (``^``, ``=``, ``@``) or a many-to-many."""
+PREFIXES = ("^", "=", "@")
+
+
+def _resolves(model, path: str) -> bool:
+    """Whether ``path`` leads, through relations, to a column of data."""
+    opts = model._meta
+    *hops, last = path.split("__")
+    for name in hops:
+        try:
+            field = opts.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        if not field.is_relation or field.related_model is None:  # a lookup; a generic key
+            return False
+        opts = field.related_model._meta
+    try:
+        field = opts.get_field(opts.pk.name if last == "pk" else last)
+    except FieldDoesNotExist:
+        return False
+    return not field.is_relation
+
+
+def searchable(model, fields: Sequence[str]) -> bool:
+    """Whether ``search`` can answer for these fields: each a path to a column, without
+    the framework's prefixes (``^``, ``=``, ``@``), which are left to the framework."""
+    return bool(fields) and all(
+        not path.startswith(PREFIXES) and _resolves(model, path) for path in fields
+    )
+
+
+def _by_table(model, fields: Sequence[str]):
+    """``fields`` by the table they lie in: the model's own columns; per key it holds, the
+    paths beyond it; per key of another table pointing here, the paths beyond it. None
+    when a relation cannot be followed so (a many-to-many, a key to another column)."""
     opts = model._meta
     local, forward, reverse = [], {}, {}
     for path in fields:
-        if path[:1] in {"^", "=", "@"}:
-            return None
         first, _sep, rest = path.partition("__")
-        try:
-            field = opts.get_field(opts.pk.name if first == "pk" else first)
-        except FieldDoesNotExist:
-            return None
-        if not field.is_relation:
-            if rest:  # a lookup of Django's ("title__exact"): left to Django
-                return None
+        if not rest:
             local.append(path)
-        elif not rest or field.many_to_many:
-            return None  # a relation's key, or a many-to-many
-        elif field.concrete and (field.many_to_one or field.one_to_one):
+            continue
+        field = opts.get_field(first)
+        if (
+            field.concrete
+            and (field.many_to_one or field.one_to_one)
+            and field.target_field == field.related_model._meta.pk
+        ):
             forward.setdefault(field, []).append(rest)
         elif (
             field.auto_created
+            and not field.concrete
             and (field.one_to_many or field.one_to_one)
             and field.field.target_field == opts.pk
-        ):  # another table's rows name ours
+        ):
             reverse.setdefault(field, []).append(rest)
-        else:  # a generic relation, a key to another column than ours
+        else:
             return None
     return local, forward, reverse
 
 
-def searchable(model, fields: Sequence[str]) -> bool:
-    """Whether ``search`` can answer for these fields (else use the framework's own)."""
-    return bool(fields) and _split(model, fields) is not None
+def _any_of(paths: Sequence[str], term: str) -> Q:
+    return reduce(or_, (contains(path, term) for path in paths))
 
 
-def _matching_ids(queryset: QuerySet, fields: Sequence[str], term: str) -> QuerySet:
-    """The ids of ``queryset.model`` with ``term`` in any of ``fields``: one subquery per
-    table the fields lie in, united."""
-    model = queryset.model
-    local, forward, reverse = _split(model, fields)
-
-    def any_of(paths):
-        return reduce(or_, (contains(p, term) for p in paths))
-
+def _matching_ids(model, fields: Sequence[str], term: str) -> QuerySet:
+    """The ids of ``model`` with ``term`` in any of ``fields``: one subquery per table
+    the fields lie in (following keys both ways, table by table), united."""
+    split = _by_table(model, fields)
+    rows = model._base_manager.order_by()
+    if split is None:  # joined, as Django asks it
+        return rows.filter(_any_of(fields, term)).values("pk")
+    local, forward, reverse = split
     parts = []
     if local:
-        parts.append(model._base_manager.filter(any_of(local)).order_by().values("pk"))
+        parts.append(rows.filter(_any_of(local, term)).values("pk"))
     for field, paths in forward.items():
-        related = field.related_model._base_manager.filter(any_of(paths)).order_by()
-        parts.append(
-            model._base_manager.filter(
-                **{f"{field.name}__in": related.values(field.target_field.attname)}
-            )
-            .order_by()
-            .values("pk")
-        )
+        ids = _matching_ids(field.related_model, paths, term)
+        parts.append(rows.filter(**{f"{field.attname}__in": ids}).values("pk"))
     for relation, paths in reverse.items():
-        related = relation.related_model._base_manager.filter(any_of(paths)).order_by()
+        related = relation.related_model._base_manager.order_by()
+        if all("__" not in path for path in paths):  # its own columns: read it once
+            related = related.filter(_any_of(paths, term))
+        else:
+            related = related.filter(pk__in=_matching_ids(relation.related_model, paths, term))
         parts.append(related.values(relation.field.attname))
     first, *others = parts
     return first.union(*others, all=True) if others else first
@@ -137,8 +159,12 @@ def _matching_ids(queryset: QuerySet, fields: Sequence[str], term: str) -> Query
 
 def search(queryset: QuerySet, terms: Iterable[str], fields: Sequence[str]) -> QuerySet:
     """The rows of ``queryset`` in which every term is found in one of ``fields`` (paths
-    from its model: its own columns, a column of a row it points to, or of a row that
-    points to it), when ``searchable``."""
+    from its model to columns of its own or of rows related to it), when ``searchable``."""
+    split = _by_table(queryset.model, fields)
+    one_table = split is not None and not split[1] and not split[2]
     for term in terms:
-        queryset = queryset.filter(pk__in=_matching_ids(queryset, fields, term))
+        if one_table:  # the row's own columns: no subquery
+            queryset = queryset.filter(_any_of(fields, term))
+        else:
+            queryset = queryset.filter(pk__in=_matching_ids(queryset.model, fields, term))
     return queryset
