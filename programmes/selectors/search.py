@@ -10,8 +10,11 @@ subquery of its own table, and a term matches the ids of their union:
            UNION ALL SELECT application_id FROM product_detail WHERE product_name …)
 
 Each subquery reads one table, through its trigram index on PostgreSQL (migration
-``0008_search_trigram_indexes``). The rows are those of the stock search: a term is
-found in any of the fields (case-insensitively), every term must be found.
+``0008_search_trigram_indexes``); keys are followed table by table (a designation's
+application's enterprise). The rows are those of the stock search: a term is found in
+any of the fields (case-insensitively), every term must be found. Every desk list
+searches so (``DeskAdminMixin.get_search_results``), and the API's application list
+(``api.filters.SubquerySearchFilter``).
 """
 
 import re
