@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from programmes.api.filters import SubquerySearchFilter
 from programmes.api.views import ApplicationViewSet
 from programmes.models import Application, Kind, ProductDetail
-from programmes.selectors.search import search
+from programmes.selectors.search import INDEXED, search
 from programmes.workflow import Status
 from tests import factories
 
@@ -39,6 +39,9 @@ TERMS = [
     "50%",  # LIKE's wildcards are text here
     "a_b",
     "ab",
+    "0%",  # two characters, one of them LIKE's
+    "丰",  # one character
+    "%",
     "无此企业",  # nothing
 ]
 
@@ -186,22 +189,72 @@ def test_anonymous_search_finds_published_rows_and_not_by_credit_code(searchable
 )
 def test_a_term_of_three_letters_is_served_by_a_trigram_index(searchable, field, term, index):
     queryset = search(Application.objects.all(), [term], [field])
+
+    plan = plan_of(queryset)
+
+    assert index in plan
+    assert pks(queryset)
+
+
+def plan_of(queryset):
     with connection.cursor() as cursor:
         # A test database is small enough to read whole; the question is whether the
         # index can answer the query at all: reading a table, whole or in index order,
         # is priced out.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
-        plan = queryset.explain()
+        return queryset.explain()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the pair index is PostgreSQL's")
+@pytest.mark.parametrize(
+    ("field", "term", "index"),
+    [
+        ("title", "丰帆", "programmes_application_title_bigram"),
+        ("enterprise__name", "纳科", "enterprises_enterprise_name_bigram"),
+        (
+            "enterprise__unified_social_credit_code",
+            "MA",
+            "enterprises_enterprise_unified_social_credit_code_bigram",
+        ),
+        ("product_detail__product_name", "涂层", "programmes_productdetail_product_name_bigram"),
+        ("project_detail__project_name", "改造", "programmes_projectdetail_project_name_bigram"),
+        (
+            "designation_detail__platform_name",
+            "中心",
+            "programmes_designationdetail_platform_name_bigram",
+        ),
+        ("title", "a_b", "programmes_application_title_bigram"),  # 3 characters, no trigram
+    ],
+)
+def test_a_term_without_a_trigram_is_served_by_the_pair_index(searchable, field, term, index):
+    queryset = search(Application.objects.all(), [term], [field])
+
+    plan = plan_of(queryset)
 
     assert index in plan
+    assert "_trgm" not in plan  # read whole, the trigram index would cost more than the table
     assert pks(queryset)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
-def test_a_term_without_a_trigram_leaves_the_index_alone(searchable):
-    """Two characters have no trigram: the index would be read whole, slower than the table."""
-    queryset = search(Application.objects.all(), ["丰帆"], ["title"])
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's")
+def test_a_single_character_asks_no_index(searchable):
+    queryset = search(Application.objects.all(), ["丰"], ["title"])
 
     assert "ILIKE" not in str(queryset.query)
-    assert "ILIKE" in str(search(Application.objects.all(), ["丰帆智"], ["title"]).query)
+    assert "desk_bigrams" not in str(queryset.query)
+    assert len(pks(queryset)) == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's")
+def test_the_columns_search_writes_for_are_the_indexed_ones():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename, indexname FROM pg_indexes WHERE schemaname = 'public'")
+        names = {(table, index) for table, index in cursor.fetchall()}
+    for suffix in ("trgm", "bigram"):
+        indexed = {
+            (table, index.removeprefix(f"{table}_").removesuffix(f"_{suffix}"))
+            for table, index in names
+            if index.endswith(f"_{suffix}")
+        }
+        assert indexed == INDEXED, suffix
