@@ -20,7 +20,7 @@ from config.api import (
 from enterprises.api.filters import IndustryTreeFilter, RegionTreeFilter
 
 from ..models import Application, Call, Designation, Kind, Level, Programme
-from ..selectors.search import search
+from ..selectors.search import search, searchable
 from ..workflow import PUBLIC, Status
 
 
@@ -143,10 +143,10 @@ class SubquerySearchFilter(SearchFilter):
 
     def filter_queryset(self, request, queryset, view):
         fields = self.get_search_fields(view, request)
+        if not searchable(queryset.model, fields or []):  # prefixed fields: DRF's own
+            return super().filter_queryset(request, queryset, view)
         terms = self.get_search_terms(request)
-        if not fields or not terms:
-            return queryset
-        return search(queryset, terms, fields)
+        return search(queryset, terms, fields) if terms else queryset
 
 
 class DesignationFilter(django_filters.FilterSet):

@@ -554,6 +554,7 @@ class DesignationViewSet(_PublicOrScopedMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     public_filterset_class = PublicDesignationFilter
     scoped_filterset_class = DesignationFilter
+    filter_backends = [DjangoFilterBackend, SubquerySearchFilter, OrderingFilter]
     public_search_fields = [
         "application__enterprise__name",
         "application__designation_detail__platform_name",

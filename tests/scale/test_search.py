@@ -2,6 +2,7 @@
 in the admin and the API, and on PostgreSQL a term of three letters is served by a
 trigram index."""
 
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -16,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.test import APIClient
 
 from programmes.api.filters import SubquerySearchFilter
-from programmes.api.views import ApplicationViewSet
-from programmes.models import Application, Kind, ProductDetail
+from programmes.api.views import ApplicationViewSet, DesignationViewSet
+from programmes.models import Application, Designation, Kind, ProductDetail
 from programmes.selectors.search import INDEXED, search
 from programmes.workflow import Status
 from tests import factories
@@ -68,6 +69,13 @@ def searchable(region):
                 )
             )
     made.append(factories.ApplicationFactory(enterprise=other, title="abc 100 percent"))
+    for number, application in enumerate(made[2::3]):  # the designation applications
+        Designation.objects.create(
+            application=application,
+            level=application.call.programme.level,
+            designated_on=date(2025, 6, 1),
+            certificate_number=f"JX-2025-{number:03}",
+        )
     ProductDetail.objects.filter(application=made[0]).update(product_name="纳米涂层 abx")
     return made
 
@@ -90,12 +98,20 @@ def test_admin_search_finds_the_stock_searchs_rows(searchable, staff, term):
     assert duplicates is False
 
 
-@pytest.mark.parametrize("fields", ["scoped_search_fields", "public_search_fields"])
+@pytest.mark.parametrize(
+    ("viewset", "fields"),
+    [
+        (ApplicationViewSet, "scoped_search_fields"),
+        (ApplicationViewSet, "public_search_fields"),
+        (DesignationViewSet, "scoped_search_fields"),
+    ],
+)
 @pytest.mark.parametrize("term", TERMS)
-def test_api_search_finds_the_stock_searchs_rows(searchable, term, fields):
-    view = SimpleNamespace(search_fields=getattr(ApplicationViewSet, fields))
+def test_api_search_finds_the_stock_searchs_rows(searchable, term, viewset, fields):
+    view = SimpleNamespace(search_fields=getattr(viewset, fields))
     request = Request(RequestFactory().get("/", {"search": term.strip('"')}))
-    queryset = Application.objects.all()
+    model = Designation if viewset is DesignationViewSet else Application
+    queryset = model.objects.all()
 
     ours = SubquerySearchFilter().filter_queryset(request, queryset, view)
     stock = StockSearchFilter().filter_queryset(request, queryset, view)
