@@ -11,11 +11,11 @@ subquery of its own table, and a term matches the ids of their union:
 
 Each subquery reads one table, through its trigram index on PostgreSQL (migration
 ``0008_search_trigram_indexes``), or for a term of two characters its index of
-character pairs (``0009_search_bigram_indexes``); keys are followed table by table (a designation's
-application's enterprise). The rows are those of the stock search: a term is found in
-any of the fields (case-insensitively), every term must be found. Every desk list
-searches so (``DeskAdminMixin.get_search_results``), and the API's application list
-(``api.filters.SubquerySearchFilter``).
+character pairs (``0009_search_bigram_indexes``); keys are followed table by table (a
+designation's application's enterprise). The rows are those of the stock search: a term
+is found in any of the fields (case-insensitively), every term must be found. Every desk
+list searches so (``DeskAdminMixin.get_search_results``), and the API's application and
+designation lists (``api.filters.SubquerySearchFilter``).
 """
 
 import re
