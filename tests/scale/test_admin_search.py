@@ -9,7 +9,7 @@ from django.test import RequestFactory
 
 from programmes.selectors.search import searchable
 from tests import factories
-from tests.scale.test_admin_row_links import DESK_ADMINS, records  # noqa: F401  (fixture)
+from tests.scale.conftest import DESK_ADMINS
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_every_desk_list_is_searched_through_subqueries():
     SEARCHED,
     ids=[model._meta.label for model, _ in SEARCHED],
 )
-def test_desk_search_finds_djangos_rows(records, model, model_admin):  # noqa: F811
+def test_desk_search_finds_djangos_rows(records, model, model_admin):
     request = RequestFactory().get("/")
     request.user = factories.UserFactory(is_staff=True, is_superuser=True)
     queryset = model_admin.get_queryset(request)

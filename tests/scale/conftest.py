@@ -1,0 +1,60 @@
+"""What the desk-list tests share: every desk admin, and records in every desk list."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+
+from programmes.admin.base import DeskAdminMixin
+from programmes.management.commands.setup_demo import DOCUMENTED_FIXTURES
+from programmes.models import (
+    AuditEntry,
+    Designation,
+    Disbursement,
+    Evaluation,
+    ImportRecord,
+    Notification,
+    Objection,
+    ReminderLog,
+)
+from tests import factories
+
+DESK_ADMINS = sorted(
+    (
+        (model, model_admin)
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, DeskAdminMixin)
+    ),
+    key=lambda pair: pair[0]._meta.label,
+)
+
+
+@pytest.fixture
+def records(enterprise, applicant, officer, staff):
+    """The documented records and one row more in every list they leave empty, so that
+    each desk list has rows: granted and draft, with empty and filled columns."""
+    call_command("loaddata", *DOCUMENTED_FIXTURES, verbosity=0)
+    application = factories.ApplicationFactory(enterprise=enterprise, title="  ")
+    factories.assign(application, factories.expert_user(username="expert-rows"))
+    today = date(2026, 3, 1)
+    Disbursement.objects.create(
+        application=application, amount=Decimal("1234567.50"), paid_on=today, recorded_by=staff
+    )
+    designation = Designation.objects.first()
+    Evaluation.objects.create(
+        designation=designation, period="2023–2024", evaluated_on=today, score=Decimal("85")
+    )
+    ImportRecord.objects.create(user=staff, resource="enterprises", file_name="a.xlsx")
+    Notification.objects.create(user=applicant, application=application, message="Read me")
+    Objection.objects.create(application=application, name="A", contact="a@b.cn", text="No")
+    ReminderLog.objects.create(
+        kind=ReminderLog.Kind.choices[0][0],
+        object_key="x-1",
+        recipient=applicant,
+        due_on=today,
+        message="Due",
+    )
+    AuditEntry.objects.create(actor=staff, action=AuditEntry.Action.choices[0][0])
+    return application
