@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.shortcuts import render
 from rest_framework import pagination, permissions, viewsets
 
+from programmes.admin.applications import ApplicationAdmin
 from programmes.models import Application, Programme
 from programmes.permissions import member_enterprise_ids
 from programmes.selectors.public import RESULT_STATUSES
@@ -39,14 +40,7 @@ class NaiveApplicationAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "kind", "call__programme", "call__year", "call", "region", "source"]
     # The real list's search fields, searched as Django does (one joined OR).
-    search_fields = [
-        "title",
-        "enterprise__name",
-        "enterprise__unified_social_credit_code",
-        "product_detail__product_name",
-        "project_detail__project_name",
-        "designation_detail__platform_name",
-    ]
+    search_fields = ApplicationAdmin.search_fields
     list_per_page = 50
 
     @admin.display(description="product, project or platform")
