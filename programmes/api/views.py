@@ -248,6 +248,10 @@ class ApplicationCursorPagination(CursorPagination):
     year's rows through the call index and sorts them instead. A searched list's page is
     cut from the ids the search matched, then its 100 rows are read by id with their
     joins, rather than joining every match (50,000 for a common word) before sorting.
+    On SQLite every page is cut from the ids: asked with its joins, SQLite looked up the
+    enterprise of each of a programme's 70,000 granted applications before sorting
+    them (0.24 s at a million applications), where PostgreSQL walks them in order and
+    stops at the page.
     """
 
     SORTED = "created_sorted"
@@ -262,11 +266,13 @@ class ApplicationCursorPagination(CursorPagination):
             and any(request.query_params.get(name) for name in self.YEAR_PARAMETERS)
         )
         searched = bool(request.query_params.get(api_settings.SEARCH_PARAM))
-        if not (self.by_sorting or searched):
+        joins_first = connections[queryset.db].vendor == "sqlite"
+        if not (self.by_sorting or searched or joins_first):
             return super().paginate_queryset(queryset, request, view)
         # The page is cut from the applications alone, then its rows are read with their
         # joins: joined first, PostgreSQL would look up the enterprise of every one of the
-        # year's rows (85,000), or of every match of a common word, before sorting them.
+        # year's rows (85,000), or of every match of a common word, before sorting them;
+        # SQLite does so for any filter.
         bare = queryset.select_related(None)
         if self.by_sorting:
             bare = bare.only("pk").annotate(**{self.SORTED: CREATED_BY_SORTING})
@@ -275,9 +281,9 @@ class ApplicationCursorPagination(CursorPagination):
         page = super().paginate_queryset(bare, request, view)
         if page is None:
             return None
-        if searched:
+        if searched or joins_first:
             # The ids come from the scoped, filtered and searched list; reading their rows
-            # by id alone spares asking the search again.
+            # by id alone spares asking the filters and the search again.
             queryset = Application.objects.select_related(*APPLICATION_RELATED)
         return applications_in_order(queryset, [application.pk for application in page])
 

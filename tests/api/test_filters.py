@@ -208,6 +208,27 @@ def test_cursor_pagination_walks_every_application_once(world, staff_client):
     assert len(seen) == len(set(seen))
 
 
+@pytest.mark.parametrize("ordering", ["-created_at", "title", "-title", "id"])
+def test_the_list_pages_in_the_order_asked(world, staff_client, ordering):
+    """Pages are cut from the ids first on SQLite (``ApplicationCursorPagination``), then
+    read with their joins: the rows, their order and the cursor are still the list's."""
+    field = ordering.lstrip("-")
+    expected = sorted(
+        world.applications,
+        key=lambda a: (getattr(a, field), a.pk),
+        reverse=ordering.startswith("-"),
+    )
+
+    seen, url = [], f"/api/v1/applications/?ordering={ordering}&page_size=3"
+    while url:
+        body = staff_client.get(url).json()
+        seen += [(row["id"], row["enterprise_name"]) for row in body["results"]]
+        url = body["next"]
+
+    assert len(expected) > 3
+    assert seen == [(a.pk, a.enterprise.name) for a in expected]
+
+
 @pytest.mark.parametrize("parameters", [{"year": 2019}, {"year_max": 2019}, {"year_min": 2019}])
 def test_a_year_filtered_list_pages_through_every_row_newest_first(staff_client, parameters):
     """On PostgreSQL, ``year`` and ``year_max`` pages are cut by sorting the year's rows
