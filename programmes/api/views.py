@@ -251,7 +251,8 @@ class ApplicationCursorPagination(CursorPagination):
     On SQLite every page is cut from the ids: asked with its joins, SQLite looked up the
     enterprise of each of a programme's 70,000 granted applications before sorting
     them (0.24 s at a million applications), where PostgreSQL walks them in order and
-    stops at the page.
+    stops at the page (cut from the ids there too, every list page tried took 1–4 ms
+    longer: the extra query).
     """
 
     SORTED = "created_sorted"
@@ -260,13 +261,14 @@ class ApplicationCursorPagination(CursorPagination):
     YEAR_PARAMETERS = ("year", "year_max")
 
     def paginate_queryset(self, queryset, request, view=None):
+        vendor = connections[queryset.db].vendor
         self.by_sorting = (
-            connections[queryset.db].vendor == "postgresql"
+            vendor == "postgresql"
             and not request.query_params.get("ordering")
             and any(request.query_params.get(name) for name in self.YEAR_PARAMETERS)
         )
         searched = bool(request.query_params.get(api_settings.SEARCH_PARAM))
-        joins_first = connections[queryset.db].vendor == "sqlite"
+        joins_first = vendor == "sqlite"
         if not (self.by_sorting or searched or joins_first):
             return super().paginate_queryset(queryset, request, view)
         # The page is cut from the applications alone, then its rows are read with their
