@@ -292,6 +292,25 @@ WorkflowMethods = type(
 )
 
 
+class ApplicationQuerySet(models.QuerySet):
+    def counted(self, count: int):
+        """This queryset, answering ``count()`` with ``count``, a number already known
+        (``programmes.tally``), instead of counting the rows again.
+
+        Only this copy knows it: filtering, ordering or slicing makes a new queryset,
+        which counts for itself.
+        """
+        clone = self._chain()
+        clone._known_count = count
+        return clone
+
+    def count(self):
+        known = getattr(self, "_known_count", None)
+        if known is not None and self._result_cache is None:
+            return known
+        return super().count()
+
+
 class Application(FSMModelMixin, WorkflowMethods, models.Model):
     """An enterprise's application to a call; its kind's details live in a typed record."""
 
@@ -341,6 +360,8 @@ class Application(FSMModelMixin, WorkflowMethods, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("application")
@@ -423,6 +444,47 @@ class Application(FSMModelMixin, WorkflowMethods, models.Model):
         """The product, project or platform name: what the application is about."""
         detail = self.detail
         return getattr(detail, "subject", "") or self.title
+
+
+class ApplicationTally(models.Model):
+    """How many applications each call holds in each status and kind, kept by PostgreSQL.
+
+    Statement triggers on the applications table (migration 0011, PostgreSQL only)
+    append a row for each call, status and kind that a statement changes, with the
+    signed number of applications it added or removed there: the applications of a
+    call in a status are the sum of its rows. Writers only append, so that two
+    submissions to the same call never wait for each other's counter;
+    ``programmes.tally.compact`` folds the rows into one per call, status and kind
+    (``manage.py tally_applications``, daily from cron, and after generating data).
+
+    Derived data: not backed up (the restored applications rebuild it) and never
+    edited. On SQLite nothing maintains it and nothing reads it.
+    """
+
+    call = models.ForeignKey(
+        Call,
+        on_delete=models.DO_NOTHING,
+        # A deleted call's rows sum to zero and are folded away; no constraint to trip over.
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    count = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("application tally")
+        verbose_name_plural = _("application tallies")
+        default_permissions = ()
+        indexes = [
+            models.Index(
+                fields=["call", "status", "kind"], include=["count"], name="tally_call_status"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.call_id} {self.status} {self.kind}: {self.count:+d}"
 
 
 class ProductTier(models.TextChoices):

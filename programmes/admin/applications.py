@@ -4,7 +4,7 @@ typed detail, timeline, attachments, reviews, payments, history and workflow."""
 from decimal import Decimal
 
 from django.contrib import admin
-from django.contrib.admin.views.main import ORDER_VAR
+from django.contrib.admin.views.main import IGNORED_PARAMS, ORDER_VAR
 from django.db import connections
 from django.db.models import Q, Sum
 from django.http import HttpResponseRedirect
@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import admin_permissions, permissions
+from .. import admin_permissions, permissions, tally
 from ..admin_import import ApplicationImportExportMixin
 from ..models import (
     Application,
@@ -199,7 +199,29 @@ class ApplicationChangeList(DeskChangeList):
             and any(name.startswith(YEAR_FILTER) for name in self.filter_params)
         ):
             queryset = queryset.order_by(CREATED_BY_SORTING.desc(), "-id")
+        if exclude_parameters is None:
+            known = self.tallied_count()
+            if known is not None:
+                queryset = queryset.counted(known)
         return queryset
+
+    def tallied_count(self) -> int | None:
+        """The list's count from the tally (``programmes.tally``): for a user who sees
+        every application, nothing searched, and only filters by call, programme, year,
+        level, status and kind, each with one value. None: the rows are counted.
+
+        A programme's 70,000 granted applications: 7–10 ms counted, ~0.3 ms tallied.
+        """
+        if self.query or self.root_queryset.query.where:
+            return None
+        lookups = {}
+        for name, values in self.filter_params.items():
+            if name in IGNORED_PARAMS:
+                continue
+            if len(values) != 1:
+                return None
+            lookups[name] = values[0]
+        return tally.count(lookups, using=self.root_queryset.db)
 
 
 YEAR_FILTER = "call__year"

@@ -22,6 +22,7 @@ from django.db.models import (
 from enterprises.models import Enterprise
 from enterprises.roles import is_applicant, is_bureau_staff, is_county_officer, is_expert
 
+from .. import tally
 from ..models import (
     DETAIL_RELATIONS,
     Application,
@@ -156,18 +157,21 @@ def event_list(*, user) -> QuerySet[ApplicationEvent]:
 def open_work_by_programme(*, user) -> list[dict]:
     """Counts by status for each programme, of the applications open to ``user``.
 
-    Counted by call, then summed by programme here: with ``COUNT(*)`` and no join,
-    PostgreSQL reads the (status, kind) index, which carries the call, and not the
-    table's rows.
+    Counted by call, then summed by programme here. For a user who sees every
+    application, PostgreSQL's tally answers (``programmes.tally``: a few hundred rows,
+    ~1 ms at a million applications); otherwise ``COUNT(*)`` with no join, which
+    PostgreSQL reads from the (status, kind) index that carries the call (~17 ms).
     """
-    rows = (
-        application_list(user=user)
-        .filter(status__in=OPEN)
-        .values("call_id", "status")
-        .annotate(count=Count("*"))
-        .order_by()
-    )
-    by_call = list(rows)
+    if application_scope(user) is None and tally.kept():
+        by_call = tally.counts_by_call(statuses=OPEN)
+    else:
+        by_call = list(
+            application_list(user=user)
+            .filter(status__in=OPEN)
+            .values("call_id", "status")
+            .annotate(count=Count("*"))
+            .order_by()
+        )
     programme_of = dict(
         Call.objects.filter(pk__in={row["call_id"] for row in by_call}).values_list(
             "pk", "programme_id"

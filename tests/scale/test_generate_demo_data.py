@@ -8,7 +8,8 @@ from django.db import connection
 
 from enterprises.models import Enterprise
 from enterprises.validators import validate_credit_code
-from programmes.models import Application, Call, Designation, Kind
+from programmes import tally
+from programmes.models import Application, ApplicationTally, Call, Designation, Kind
 from programmes.workflow import Status
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +121,13 @@ def test_the_planner_knows_the_generated_rows_and_calls_at_once():
         "programmes_application": Application.objects.count(),
         "enterprises_enterprise": Enterprise.objects.count(),
     }
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps the tally")
+def test_the_tally_counts_the_generated_applications_in_one_row_each():
+    """Each batch written appends its rows to the tally; the command folds them."""
+    generate(batch_size=50)
+
+    keys = Application.objects.values_list("call_id", "status", "kind").distinct()
+    assert tally.differences() == []
+    assert ApplicationTally.objects.count() == keys.count()

@@ -33,8 +33,14 @@ from django.utils.translation import gettext as _
 
 FORMAT_VERSION = 1
 DATA_FILE = "data.yaml"
-EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
-EXCLUDED_MODELS = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+# The tally is derived: PostgreSQL rebuilds it as the restored applications are loaded.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "programmes.applicationtally"]
+EXCLUDED_MODELS = {
+    "contenttypes.contenttype",
+    "auth.permission",
+    "sessions.session",
+    "programmes.applicationtally",
+}
 
 
 def backed_up_models():

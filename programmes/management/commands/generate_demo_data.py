@@ -55,9 +55,11 @@ from django.utils import timezone
 
 from enterprises.models import Enterprise, Industry, Membership, Region
 from enterprises.validators import CREDIT_CODE_CHARSET, credit_code_check_character
+from programmes import tally
 from programmes.models import (
     Application,
     ApplicationEvent,
+    ApplicationTally,
     Attachment,
     Call,
     Designation,
@@ -760,6 +762,9 @@ class Command(BaseCommand):
             ApplicationEvent,
         ]
         statements = connection.ops.sequence_reset_sql(no_style(), models)
+        if tally.kept(connection.alias):
+            # The tally got a row per call, status and kind from each batch written.
+            tally.compact(using=connection.alias)
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
@@ -767,7 +772,7 @@ class Command(BaseCommand):
                 # VACUUM sets the visibility map, so that counts can be index-only scans
                 # right away (as in a database autovacuum has long visited); ANALYZE gives
                 # the planner, and the admin's estimated count, the new row numbers.
-                for model in models:
+                for model in [*models, ApplicationTally]:
                     cursor.execute(
                         f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}"
                     )
