@@ -304,11 +304,14 @@ class ApplicationQuerySet(models.QuerySet):
         clone._known_count = count
         return clone
 
+    @property
+    def known_count(self) -> int | None:
+        """The number given to ``counted``, while the rows are not read; else None."""
+        return getattr(self, "_known_count", None) if self._result_cache is None else None
+
     def count(self):
-        known = getattr(self, "_known_count", None)
-        if known is not None and self._result_cache is None:
-            return known
-        return super().count()
+        known = self.known_count
+        return known if known is not None else super().count()
 
 
 class Application(FSMModelMixin, WorkflowMethods, models.Model):

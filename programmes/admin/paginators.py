@@ -13,7 +13,8 @@ PostgreSQL, a queryset that reads one table without any WHERE, DISTINCT,
 GROUP BY or slicing (joins for ``list_select_related`` do not change the number
 of rows), and a table the estimate puts above ``exact_below`` rows. Everything
 else — a filtered list, a county officer's scoped list, a small table, SQLite —
-is counted exactly, as Django would.
+is counted exactly, as Django would. A queryset that already knows its count exactly
+(``ApplicationQuerySet.counted``: the applications' tally) answers before either.
 """
 
 from django.core.paginator import Paginator
@@ -54,6 +55,10 @@ class EstimatedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
+        # Already known exactly and cheaply (the applications' tally): no estimate needed.
+        known = getattr(self.object_list, "known_count", None)
+        if known is not None:
+            return known
         estimate = table_estimate(self.object_list)
         if estimate is not None and estimate >= self.exact_below:
             return estimate

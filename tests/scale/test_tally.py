@@ -147,7 +147,7 @@ def test_check_finds_a_wrong_tally_and_rebuild_mends_it(rounds):
 
 
 @postgresql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_writers_to_the_same_round_never_wait_for_each_other(enterprise):
     """Two transactions move applications of the same round between the same statuses:
     the second neither waits for the first (the tally only appends) nor deadlocks."""
