@@ -8,15 +8,21 @@ APPLICANTS = "Applicants"
 ALL_ROLES = (BUREAU_STAFF, COUNTY_OFFICERS, EXPERTS, APPLICANTS)
 
 
-def has_role(user, role: str) -> bool:
-    """True when ``user`` is in the group ``role``; cached on the user object per request."""
+def role_names(user) -> frozenset[str]:
+    """The names of ``user``'s groups (none for an anonymous or inactive user); read once
+    and cached on the user object, which lives for one request."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
+        return frozenset()
     cached = getattr(user, "_programme_desk_roles", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(user.groups.values_list("name", flat=True))
         user._programme_desk_roles = cached
-    return role in cached
+    return cached
+
+
+def has_role(user, role: str) -> bool:
+    """True when ``user`` is in the group ``role``."""
+    return role in role_names(user)
 
 
 def is_bureau_staff(user) -> bool:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,11 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deployment checks)
+
+
+class DeskAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, whose site keeps each kind of user's navigation
+    (``programmes.admin_site``). Named in INSTALLED_APPS in place of django.contrib.admin."""
+
+    default = False  # "programmes" itself stays ProgrammesConfig
+    default_site = "programmes.admin_site.DeskAdminSite"
