@@ -78,6 +78,15 @@ def test_sqlite_counts_every_time(client, staff, rounds):
     assert any(COUNT_OF_APPLICATIONS in q["sql"] for q in queries)
 
 
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite keeps no tally")
+def test_the_command_says_sqlite_counts_every_time():
+    out = StringIO()
+
+    call_command("tally_applications", "--check", stdout=out)
+
+    assert "Only PostgreSQL keeps the tally" in out.getvalue()
+
+
 @postgresql
 def test_the_tally_follows_every_way_applications_change(enterprise, applicant, rounds):
     call = rounds[0]
