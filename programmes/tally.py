@@ -6,8 +6,9 @@ entries, 7–10 ms at a million applications, and more every year. PostgreSQL ke
 tally as the applications change (statement triggers, migration 0011), so the same
 number is the sum of a few rows, whatever the size of the table.
 
-The tally is exact: each statement's rows are appended in its own transaction, so a
-reader's snapshot sees exactly the changes it sees in the applications.
+The tally is exact: a statement's rows are appended within the statement's own
+transaction, so a reader's snapshot sees in the tally exactly the changes it sees in
+the applications.
 ``differences`` compares the two; ``rebuild`` recounts. Only PostgreSQL keeps it: on
 SQLite (development) every count is counted.
 """
@@ -75,14 +76,17 @@ def count(lookups: dict, *, using: str | None = None) -> int | None:
 
 def counts_by_call(*, statuses, using: str | None = None) -> list[dict]:
     """``{"call_id", "status", "count"}`` for every call with applications in ``statuses``."""
-    return list(
+    rows = (
         ApplicationTally.objects.db_manager(using)
         .filter(status__in=statuses)
         .values("call_id", "status")
-        .annotate(count=Sum("count"))
-        .filter(count__gt=0)
+        .annotate(total=Sum("count"))
+        .filter(total__gt=0)
         .order_by()
     )
+    return [
+        {"call_id": row["call_id"], "status": row["status"], "count": row["total"]} for row in rows
+    ]
 
 
 def compact(*, using: str = "default") -> tuple[int, int]:
