@@ -15,9 +15,9 @@ from django.contrib import admin
 from django.shortcuts import render
 from rest_framework import pagination, permissions, viewsets
 
+from enterprises.access import member_enterprise_ids
 from programmes.admin.applications import ApplicationAdmin
 from programmes.models import Application, Programme
-from programmes.permissions import member_enterprise_ids
 from programmes.selectors.public import RESULT_STATUSES
 
 naive_site = admin.AdminSite(name="naive_admin")

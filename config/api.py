@@ -39,7 +39,6 @@ from rest_framework import (
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 
-from enterprises.roles import is_applicant, is_bureau_staff
 from programmes.exceptions import TransitionRefused
 
 # --- Errors -----------------------------------------------------------------------
@@ -124,20 +123,18 @@ def exception_handler(exc, context):
 # --- Permissions (they only call the role and permission functions) -----------------
 
 
-class IsBureauStaff(permissions.BasePermission):
-    message = gettext_lazy("Only bureau staff may do this.")
+class Capability(permissions.BasePermission):
+    """Lets through the callers who have ``capability``, as an app's access module answers
+    (``may(user, capability)``); subclasses name both."""
+
+    capability = ""
+
+    @staticmethod
+    def may(user, capability: str) -> bool:
+        raise NotImplementedError
 
     def has_permission(self, request, view):
-        return is_bureau_staff(request.user)
-
-
-class MayFileApplications(permissions.BasePermission):
-    """Applicants (for their own enterprises) and bureau staff file applications."""
-
-    message = gettext_lazy("Only applicants and bureau staff may file applications.")
-
-    def has_permission(self, request, view):
-        return is_bureau_staff(request.user) or is_applicant(request.user)
+        return self.may(request.user, self.capability)
 
 
 # --- Pagination ---------------------------------------------------------------------

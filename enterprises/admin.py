@@ -5,43 +5,35 @@ for the programme admin (``programmes.admin.base``).
 """
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from programmes import admin_permissions, permissions
 from programmes.admin.base import DeskAdminMixin, DeskInlineMixin, HistoryReadOnlyMixin
 from programmes.admin.paginators import EstimatedCountPaginator
 from programmes.admin_import import EnterpriseImportExportMixin
-from programmes.selectors import enterprise_list
-from programmes.selectors.admin import (
-    industry_list,
-    jurisdiction_list,
-    membership_list,
-    region_list,
-)
 
+from . import access
+from .access import enterprise_list, jurisdiction_list, membership_list, reference_list
 from .models import Enterprise, Industry, Jurisdiction, Membership, Region
-from .roles import COUNTY_OFFICERS
 
 
 class ReferenceDataAdmin(DeskAdminMixin, admin.ModelAdmin):
     """Every desk user reads regions and industries; bureau staff maintain them."""
 
     def has_view_permission(self, request, obj=None):
-        return admin_permissions.can_view_reference_data(request.user)
+        return access.may(request.user, "view_reference_data")
 
     def has_add_permission(self, request):
-        return admin_permissions.can_manage_reference_data(request.user)
+        return access.may(request.user, "manage_reference_data")
 
     def has_change_permission(self, request, obj=None):
-        return admin_permissions.can_manage_reference_data(request.user)
+        return access.may(request.user, "manage_reference_data")
 
     def has_delete_permission(self, request, obj=None):
-        return admin_permissions.can_manage_reference_data(request.user)
+        return access.may(request.user, "manage_reference_data")
 
 
 @admin.register(Region)
@@ -53,7 +45,7 @@ class RegionAdmin(ReferenceDataAdmin):
     autocomplete_fields = ["parent"]
 
     def scoped_queryset(self, request):
-        return region_list(user=request.user)
+        return reference_list(Region, user=request.user)
 
 
 @admin.register(Industry)
@@ -65,26 +57,26 @@ class IndustryAdmin(ReferenceDataAdmin):
     autocomplete_fields = ["parent"]
 
     def scoped_queryset(self, request):
-        return industry_list(user=request.user)
+        return reference_list(Industry, user=request.user)
 
 
 class StaffOnlyMixin:
     """Who acts for which enterprise, and which officer covers which region: the bureau's."""
 
     def has_module_permission(self, request):
-        return admin_permissions.can_manage_memberships(request.user)
+        return access.may(request.user, "manage_memberships")
 
     def has_view_permission(self, request, obj=None):
-        return admin_permissions.can_manage_memberships(request.user)
+        return access.may(request.user, "manage_memberships")
 
     def has_add_permission(self, request, obj=None):
-        return admin_permissions.can_manage_memberships(request.user)
+        return access.may(request.user, "manage_memberships")
 
     def has_change_permission(self, request, obj=None):
-        return admin_permissions.can_manage_memberships(request.user)
+        return access.may(request.user, "manage_memberships")
 
     def has_delete_permission(self, request, obj=None):
-        return admin_permissions.can_manage_memberships(request.user)
+        return access.may(request.user, "manage_memberships")
 
 
 class MembershipInline(StaffOnlyMixin, DeskInlineMixin, admin.TabularInline):
@@ -159,18 +151,20 @@ class EnterpriseAdmin(
         return enterprise_list(user=request.user)
 
     def has_view_permission(self, request, obj=None):
-        return admin_permissions.can_view_enterprise(request.user, obj)
+        if obj is None:
+            return access.may(request.user, "use_desk")
+        return access.can_view_enterprise(request.user, obj)
 
     def has_add_permission(self, request):
-        return admin_permissions.can_edit_enterprise(request.user)
+        return access.may(request.user, "edit_enterprises")
 
     def has_change_permission(self, request, obj=None):
-        return admin_permissions.can_edit_enterprise(request.user, obj)
+        return access.may(request.user, "edit_enterprises")
 
     def has_delete_permission(self, request, obj=None):
         if obj is None:
-            return admin_permissions.can_edit_enterprise(request.user)
-        return permissions.can_delete_enterprise(request.user, obj)
+            return access.may(request.user, "edit_enterprises")
+        return access.can_delete_enterprise(request.user, obj)
 
     def delete_refused_message(self, request, obj):
         return _("“%(enterprise)s” has applications on record and cannot be deleted.") % {
@@ -217,9 +211,5 @@ class JurisdictionAdmin(StaffOnlyMixin, DeskAdminMixin, admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
             # Only county officers have jurisdictions; they are few.
-            kwargs["queryset"] = (
-                get_user_model()
-                .objects.filter(groups__name=COUNTY_OFFICERS, is_active=True)
-                .distinct()
-            )
+            kwargs["queryset"] = access.county_officers()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -34,6 +34,7 @@ from programmes.resources.sheets import (
     name_variants,
 )
 
+from .access import enterprise_list
 from .models import Enterprise
 from .validators import validate_credit_code
 
@@ -139,8 +140,6 @@ class EnterpriseResource(SheetResource):
 
     def get_queryset(self):
         if self.user is not None:
-            from programmes.selectors import enterprise_list
-
             queryset = enterprise_list(user=self.user)
         else:
             queryset = Enterprise.objects.all()

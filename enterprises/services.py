@@ -18,9 +18,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import roles
+from .access import can_decide_membership, can_manage_enterprise_profile
 from .auth import normalise_mobile
 from .models import Enterprise, Membership
-from .permissions import can_decide_membership, can_edit_enterprise_profile
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ def enterprise_register(*, user, data: dict) -> Enterprise:
 
 def enterprise_update(*, enterprise: Enterprise, actor, data: dict) -> Enterprise:
     """Change the profile fields an approved member may change."""
-    if not can_edit_enterprise_profile(actor, enterprise):
+    if not can_manage_enterprise_profile(actor, enterprise):
         raise PermissionDenied
     with transaction.atomic():
         locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)

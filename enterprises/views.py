@@ -13,9 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from programmes.selectors.applicant import applicant_membership_list
-
 from . import services
+from .access import (
+    can_decide_membership,
+    can_manage_enterprise_profile,
+    own_membership_list,
+)
 from .forms import (
     CreditCodeForm,
     EnterpriseProfileForm,
@@ -24,11 +27,6 @@ from .forms import (
     SignUpForm,
 )
 from .models import Enterprise, Membership
-from .permissions import (
-    can_decide_membership,
-    can_edit_enterprise_profile,
-    can_view_enterprise_profile,
-)
 
 BACKEND = "enterprises.auth.EmailOrMobileBackend"
 
@@ -103,7 +101,7 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 
 @login_required
 def dashboard(request):
-    memberships = applicant_membership_list(user=request.user)
+    memberships = own_membership_list(user=request.user)
     return render(
         request,
         "portal/applicant/dashboard.html",
@@ -169,7 +167,7 @@ def _enterprise_for(request, pk, check):
 
 @login_required
 def enterprise_profile(request, pk):
-    enterprise = _enterprise_for(request, pk, can_view_enterprise_profile)
+    enterprise = _enterprise_for(request, pk, can_manage_enterprise_profile)
     memberships = list(enterprise.memberships.select_related("user").order_by("status", "pk"))
     for membership in memberships:
         membership.can_decide = can_decide_membership(request.user, membership)
@@ -179,14 +177,14 @@ def enterprise_profile(request, pk):
         {
             "enterprise": enterprise,
             "memberships": memberships,
-            "can_edit": can_edit_enterprise_profile(request.user, enterprise),
+            "can_edit": can_manage_enterprise_profile(request.user, enterprise),
         },
     )
 
 
 @login_required
 def enterprise_edit(request, pk):
-    enterprise = _enterprise_for(request, pk, can_edit_enterprise_profile)
+    enterprise = _enterprise_for(request, pk, can_manage_enterprise_profile)
     form = EnterpriseProfileForm(request.POST or None, instance=enterprise)
     if request.method == "POST" and form.is_valid():
         try:

@@ -29,9 +29,9 @@ from import_export.admin import ImportExportMixin
 
 from enterprises.resources import EnterpriseResource
 
+from .access import can_import
 from .exports import SHEET_FORMATS
 from .resources import KIND_RESOURCES, ResultListResource, rejected_xlsx
-from .services.imports import can_import
 
 #: Where previews and rejected-rows files wait for the user, a day at most.
 REPORT_DIR = Path(tempfile.gettempdir()) / "programme-desk-imports"

@@ -8,8 +8,9 @@ user's roles and permissions, the language and which model the page belongs to, 
 it is kept per process under exactly those and rendered once.
 
 The key holds everything a ModelAdmin's module-level permission answer here reads:
-the user's groups (``enterprises.roles``), their Django permissions (read anyway by
-the import and history pages) and the superuser, staff and active flags. A
+the user's groups (``enterprises.roles``, which the access modules read), their
+Django permissions (read anyway by the import and history pages) and the
+superuser, staff and active flags. A
 ModelAdmin whose ``has_module_permission`` or model-level ``has_*_permission``
 looked at anything else would have to be added to it.
 """

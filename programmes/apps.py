@@ -8,7 +8,8 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes and applications")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deployment checks)
+        # The deployment checks, and the experts' part of the enterprises they may see.
+        from . import access, checks  # noqa: F401
 
 
 class DeskAdminConfig(admin_apps.AdminConfig):

@@ -3,11 +3,9 @@
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from enterprises import roles
-
+from . import access
 from .workflow import MOVES
 
 
@@ -146,10 +144,8 @@ class BulkAssignForm(forms.Form):
                 "status": application.get_status_display(),
             }
         )
-        self.fields["experts"].queryset = (
-            get_user_model()
-            .objects.filter(groups__name=roles.EXPERTS, is_active=True)
-            .order_by("last_name", "first_name", "username")
+        self.fields["experts"].queryset = access.experts().order_by(
+            "last_name", "first_name", "username"
         )
         self.fields["experts"].label_from_instance = lambda user: (
             user.get_full_name() or user.get_username()

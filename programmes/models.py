@@ -14,7 +14,6 @@ from simple_history.models import HistoricalRecords
 
 from enterprises.models import Enterprise, Region
 
-from . import permissions
 from .workflow import TRANSITIONS, Move, Status
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -133,7 +132,13 @@ class RewardRule(models.Model):
     natural_key.dependencies = ["programmes.programme"]
 
 
-class CallManager(models.Manager):
+class CallQuerySet(models.QuerySet):
+    def open_on(self, day):
+        """Calls taking applications on ``day``: opens_on ≤ day ≤ closes_on (``Call.is_open``)."""
+        return self.filter(opens_on__lte=day, closes_on__gte=day)
+
+
+class CallManager(models.Manager.from_queryset(CallQuerySet)):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 
@@ -187,6 +192,7 @@ class Call(models.Model):
         return (self.code,)
 
     def is_open(self, on):
+        """Whether the call takes applications on ``on`` (``CallQuerySet.open_on``)."""
         return bool(self.opens_on and self.closes_on and self.opens_on <= on <= self.closes_on)
 
 
@@ -281,7 +287,6 @@ def _workflow_method(move: Move):
         source=list(move.sources),
         target=move.target,
         conditions=conditions,
-        permission=lambda application, user: permissions.can_make_move(user, application, move),
         custom={"move": move},
     )(method)
 

@@ -13,6 +13,7 @@ buttons and the API read this table instead of listing states again.
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -211,3 +212,8 @@ OPEN = frozenset(
 )
 # Visible to the public once the bureau has published them.
 PUBLIC = frozenset({S.IN_PUBLIC_NOTICE, S.GRANTED, S.WARNED, S.EXPIRED})
+# With the enterprise: the states in which its members may change the application.
+EDITABLE = frozenset({S.DRAFT, S.RETURNED})
+# Never filed: a draft, or a draft withdrawn before it was submitted. The county never
+# saw it.
+UNFILED = Q(status=S.DRAFT) | Q(status=S.WITHDRAWN, submitted_at__isnull=True)

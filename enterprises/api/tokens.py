@@ -6,6 +6,7 @@ Issuing a new token replaces the old one, so "rotate" and "issue" are the same a
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -19,7 +20,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import AnonThrottle, IsBureauStaff, ScopedThrottle, UserThrottle
+from config.api import AnonThrottle, Capability, ScopedThrottle, UserThrottle
+
+from .. import access
 
 TAG = "Authentication"
 
@@ -35,6 +38,12 @@ def token_revoke(*, user) -> int:
     """Revoke ``user``'s token; returns how many were deleted (0 or 1)."""
     deleted, _by_model = Token.objects.filter(user=user).delete()
     return deleted
+
+
+class MayManageTokens(Capability):
+    message = gettext_lazy("Only bureau staff may do this.")
+    capability = "manage_api_tokens"
+    may = staticmethod(access.may)
 
 
 class IssuedTokenSerializer(serializers.Serializer):
@@ -148,7 +157,7 @@ class TokenViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    permission_classes = [IsAuthenticated, IsBureauStaff]
+    permission_classes = [IsAuthenticated, MayManageTokens]
     serializer_class = TokenSerializer
     lookup_field = "user"
     lookup_value_regex = r"[0-9]+"

@@ -4,8 +4,8 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 from rest_framework import viewsets
 
 from config.api import CursorPagination
-from programmes.selectors import enterprise_list
 
+from ..access import enterprise_list
 from ..models import Enterprise, Industry, Region
 from .filters import EnterpriseFilter, IndustryFilter, RegionFilter
 from .serializers import EnterpriseSerializer, IndustrySerializer, RegionSerializer

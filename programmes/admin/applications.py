@@ -13,7 +13,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import admin_permissions, permissions, tally
+from .. import access, tally
+from ..access import (
+    application_list,
+    assignment_list,
+    attachment_list,
+    disbursement_list,
+    event_list,
+)
 from ..admin_import import ApplicationImportExportMixin
 from ..models import (
     Application,
@@ -27,15 +34,7 @@ from ..models import (
     ReviewAssignment,
     Source,
 )
-from ..selectors import (
-    CREATED_BY_SORTING,
-    application_details_fetch,
-    application_list,
-    applications_in_order,
-    attachment_list,
-    event_list,
-)
-from ..selectors.admin import assignment_list, disbursement_list
+from ..selectors import CREATED_BY_SORTING, application_details_fetch, applications_in_order
 from ..services import application_create
 from ..services.reviews import ASSIGNABLE
 from ..workflow import Status
@@ -61,7 +60,7 @@ class DetailInline(DeskInlineMixin, admin.StackedInline):
     can_delete = False
 
     def has_change_permission(self, request, obj=None):
-        return obj is not None and permissions.can_edit_application(request.user, obj)
+        return obj is not None and access.can_edit_application(request.user, obj)
 
     def has_add_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
@@ -145,7 +144,7 @@ class ReviewAssignmentInline(ReadOnlyTabularInline):
     show_change_link = True
 
     def has_view_permission(self, request, obj=None):
-        return admin_permissions.can_view_assignment(request.user, None)
+        return access.may(request.user, "view_assignments")
 
     def get_queryset(self, request):
         # The row prints str(assignment), which names the expert and the application.
@@ -381,21 +380,21 @@ class ApplicationAdmin(
 
     def has_view_permission(self, request, obj=None):
         if obj is None:
-            return admin_permissions.can_use_desk(request.user)
-        return permissions.can_view_application(request.user, obj)
+            return access.may(request.user, "use_desk")
+        return access.can_view_application(request.user, obj)
 
     def has_add_permission(self, request):
-        return admin_permissions.can_add_application(request.user)
+        return access.may(request.user, "add_application")
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
-            return admin_permissions.can_add_application(request.user)
-        return permissions.can_edit_application(request.user, obj)
+            return access.may(request.user, "add_application")
+        return access.can_edit_application(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         if obj is None:
-            return admin_permissions.can_add_application(request.user)
-        return permissions.can_delete_application(request.user, obj)
+            return access.may(request.user, "add_application")
+        return access.can_delete_application(request.user, obj)
 
     def delete_refused_message(self, request, obj):
         return _(
@@ -447,7 +446,7 @@ class ApplicationAdmin(
 
     def _outcome_links(self, request, obj):
         """Where staff record what follows from this application, each through its service."""
-        if not admin_permissions.can_record_outcomes(request.user):
+        if not access.may(request.user, "record_outcomes"):
             return []
         site = self.admin_site.name
         links = []

@@ -3,9 +3,9 @@ changes or deletes an entry."""
 
 from django.contrib import admin
 
-from .. import admin_permissions
+from .. import access
+from ..access import audit_entry_list, reminder_log_list
 from ..models import AuditEntry, ReminderLog
-from ..selectors.audit import audit_entry_list, reminder_log_list
 from .records import ReadOnlyAdmin
 
 
@@ -13,10 +13,10 @@ class AuditorsOnlyAdmin(ReadOnlyAdmin):
     """Bureau staff read; nobody adds, changes or deletes a row through admin."""
 
     def has_module_permission(self, request):
-        return admin_permissions.can_view_audit_records(request.user)
+        return access.may(request.user, "view_audit_records")
 
     def has_view_permission(self, request, obj=None):
-        return admin_permissions.can_view_audit_records(request.user)
+        return access.may(request.user, "view_audit_records")
 
     # Said again here, so that no subclass or mixin can grant them by accident.
     def has_add_permission(self, request):

@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import admin_permissions
+from .. import access
 from ..selectors.search import admin_search_terms, search, searchable
 from ..services.audit import audit_access_refused
 
@@ -120,10 +120,10 @@ class DeskAdminMixin:
             raise IncorrectLookupParameters(error) from error
 
     def has_module_permission(self, request):
-        return admin_permissions.can_use_desk(request.user)
+        return access.may(request.user, "use_desk")
 
     def has_view_permission(self, request, obj=None):
-        return admin_permissions.can_use_desk(request.user)
+        return access.may(request.user, "use_desk")
 
     def has_add_permission(self, request):
         return False
@@ -284,7 +284,7 @@ class DeskInlineMixin:
     functions; by default they are read-only."""
 
     def has_view_permission(self, request, obj=None):
-        return admin_permissions.can_use_desk(request.user)
+        return access.may(request.user, "use_desk")
 
     def has_add_permission(self, request, obj=None):
         return False

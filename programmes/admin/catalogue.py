@@ -4,9 +4,10 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from .. import admin_permissions
+from enterprises.access import reference_list
+
+from .. import access
 from ..models import AnnouncedFigure, Call, Programme, RewardRule, ScoreCriterion
-from ..selectors.admin import announced_figure_list, call_list, programme_list
 from .base import DeskAdminMixin, DeskInlineMixin
 
 
@@ -14,30 +15,30 @@ class ReferenceDataAdmin(DeskAdminMixin, admin.ModelAdmin):
     """Every desk user reads programmes and calls; bureau staff maintain them."""
 
     def has_view_permission(self, request, obj=None):
-        return admin_permissions.can_view_reference_data(request.user)
+        return access.may(request.user, "view_reference_data")
 
     def has_add_permission(self, request):
-        return admin_permissions.can_manage_reference_data(request.user)
+        return access.may(request.user, "manage_reference_data")
 
     def has_change_permission(self, request, obj=None):
-        return admin_permissions.can_manage_reference_data(request.user)
+        return access.may(request.user, "manage_reference_data")
 
     def has_delete_permission(self, request, obj=None):
-        return admin_permissions.can_manage_reference_data(request.user)
+        return access.may(request.user, "manage_reference_data")
 
 
 class EditableByStaffInline(DeskInlineMixin):
     def has_view_permission(self, request, obj=None):
-        return admin_permissions.can_view_reference_data(request.user)
+        return access.may(request.user, "view_reference_data")
 
     def has_add_permission(self, request, obj=None):
-        return admin_permissions.can_manage_reference_data(request.user)
+        return access.may(request.user, "manage_reference_data")
 
     def has_change_permission(self, request, obj=None):
-        return admin_permissions.can_manage_reference_data(request.user)
+        return access.may(request.user, "manage_reference_data")
 
     def has_delete_permission(self, request, obj=None):
-        return admin_permissions.can_manage_reference_data(request.user)
+        return access.may(request.user, "manage_reference_data")
 
 
 class RewardRuleInline(EditableByStaffInline, admin.TabularInline):
@@ -70,7 +71,7 @@ class ProgrammeAdmin(ReferenceDataAdmin):
     ]
 
     def scoped_queryset(self, request):
-        return programme_list(user=request.user)
+        return reference_list(Programme, user=request.user)
 
 
 class AnnouncedFigureInline(EditableByStaffInline, admin.TabularInline):
@@ -126,14 +127,14 @@ class CallAdmin(ReferenceDataAdmin):
     ]
 
     def scoped_queryset(self, request):
-        queryset = call_list(user=request.user)
-        if admin_permissions.can_manage_reference_data(request.user):
+        queryset = reference_list(Call, user=request.user)
+        if access.may(request.user, "manage_reference_data"):
             queryset = queryset.annotate(_application_count=Count("applications"))
         return queryset
 
     def get_list_display(self, request):
         # The count covers every county's applications: the bureau's figure only.
-        if admin_permissions.can_manage_reference_data(request.user):
+        if access.may(request.user, "manage_reference_data"):
             return self.list_display
         return [name for name in self.list_display if name != "application_count"]
 
@@ -166,4 +167,4 @@ class AnnouncedFigureAdmin(ReferenceDataAdmin):
     autocomplete_fields = ["programme", "call", "region"]
 
     def scoped_queryset(self, request):
-        return announced_figure_list(user=request.user)
+        return reference_list(AnnouncedFigure, user=request.user)

@@ -9,10 +9,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import admin_permissions, permissions
+from .. import access
+from ..access import designation_list, disbursement_list, evaluation_list
 from ..models import Designation, Disbursement, Evaluation
-from ..selectors import designation_list
-from ..selectors.admin import disbursement_list, evaluation_list
 from ..services import designation_record, disbursement_record, evaluation_record
 from .base import DeskAdminMixin, HistoryReadOnlyMixin, ReadOnlyTabularInline, ServiceAddMixin
 from .paginators import EstimatedCountPaginator
@@ -87,19 +86,19 @@ class DesignationAdmin(ServiceAddMixin, HistoryReadOnlyMixin, DeskAdminMixin, Si
 
     def has_view_permission(self, request, obj=None):
         if obj is None:
-            return admin_permissions.can_use_desk(request.user)
-        return permissions.can_view_application(request.user, obj.application)
+            return access.may(request.user, "use_desk")
+        return access.can_view_application(request.user, obj.application)
 
     def has_add_permission(self, request):
-        return admin_permissions.can_record_outcomes(request.user)
+        return access.may(request.user, "record_outcomes")
 
     def has_change_permission(self, request, obj=None):
-        return admin_permissions.can_record_outcomes(request.user)
+        return access.may(request.user, "record_outcomes")
 
     def has_delete_permission(self, request, obj=None):
         if obj is None:
-            return admin_permissions.can_record_outcomes(request.user)
-        return admin_permissions.can_delete_designation(request.user, obj)
+            return access.may(request.user, "record_outcomes")
+        return access.can_delete_designation(request.user, obj)
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else ["application"]
@@ -155,14 +154,14 @@ class EvaluationAdmin(ServiceAddMixin, DeskAdminMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         if obj is None:
-            return admin_permissions.can_use_desk(request.user)
-        return permissions.can_view_application(request.user, obj.designation.application)
+            return access.may(request.user, "use_desk")
+        return access.can_view_application(request.user, obj.designation.application)
 
     def has_add_permission(self, request):
-        return admin_permissions.can_record_outcomes(request.user)
+        return access.may(request.user, "record_outcomes")
 
     def has_change_permission(self, request, obj=None):
-        return admin_permissions.can_record_outcomes(request.user)
+        return access.may(request.user, "record_outcomes")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -196,11 +195,11 @@ class DisbursementAdmin(ServiceAddMixin, DeskAdminMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         if obj is None:
-            return admin_permissions.can_use_desk(request.user)
-        return permissions.can_view_application(request.user, obj.application)
+            return access.may(request.user, "use_desk")
+        return access.can_view_application(request.user, obj.application)
 
     def has_add_permission(self, request):
-        return admin_permissions.can_record_outcomes(request.user)
+        return access.may(request.user, "record_outcomes")
 
     def get_readonly_fields(self, request, obj=None):
         return ["recorded_by", "recorded_at"]

@@ -2,20 +2,17 @@
 timeline events, import records and notifications."""
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.roles import EXPERTS
-
-from .. import admin_permissions, permissions
-from ..models import ApplicationEvent, ImportRecord, Notification, Objection, ReviewAssignment
-from ..selectors import event_list
-from ..selectors.admin import (
+from .. import access
+from ..access import (
     assignment_list,
+    event_list,
     import_record_list,
     notification_list,
     objection_list,
 )
+from ..models import ApplicationEvent, ImportRecord, Notification, Objection, ReviewAssignment
 from ..services import expert_assign
 from ..workflow import TRANSITIONS
 from .base import DeskAdminMixin, ServiceAddMixin
@@ -70,15 +67,17 @@ class ReviewAssignmentAdmin(ServiceAddMixin, DeskAdminMixin, admin.ModelAdmin):
         return assignment_list(user=request.user)
 
     def has_view_permission(self, request, obj=None):
-        return admin_permissions.can_view_assignment(request.user, obj)
+        if obj is None:
+            return access.may(request.user, "view_assignments")
+        return access.can_view_assignment(request.user, obj)
 
     def has_add_permission(self, request):
-        return admin_permissions.can_assign_experts(request.user)
+        return access.may(request.user, "assign_experts")
 
     def has_delete_permission(self, request, obj=None):
         if obj is None:
-            return admin_permissions.can_assign_experts(request.user)
-        return admin_permissions.can_unassign_expert(request.user, obj)
+            return access.may(request.user, "assign_experts")
+        return access.can_unassign_expert(request.user, obj)
 
     def delete_refused_message(self, request, obj):
         return _("The score sheet of “%(assignment)s” is in; the assignment stays.") % {
@@ -99,9 +98,7 @@ class ReviewAssignmentAdmin(ServiceAddMixin, DeskAdminMixin, admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "expert":
-            kwargs["queryset"] = (
-                get_user_model().objects.filter(groups__name=EXPERTS, is_active=True).distinct()
-            )
+            kwargs["queryset"] = access.experts()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def create_through_service(self, request, data):
@@ -138,17 +135,17 @@ class ObjectionAdmin(DeskAdminMixin, admin.ModelAdmin):
         return objection_list(user=request.user)
 
     def has_module_permission(self, request):
-        return admin_permissions.can_handle_objections(request.user)
+        return access.may(request.user, "handle_objections")
 
     def has_view_permission(self, request, obj=None):
-        return admin_permissions.can_handle_objections(request.user)
+        return access.may(request.user, "handle_objections")
 
     def has_add_permission(self, request):
         # An objection that arrives by letter or phone is entered by staff.
-        return admin_permissions.can_handle_objections(request.user)
+        return access.may(request.user, "handle_objections")
 
     def has_change_permission(self, request, obj=None):
-        return admin_permissions.can_handle_objections(request.user)
+        return access.may(request.user, "handle_objections")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -195,8 +192,8 @@ class ApplicationEventAdmin(ReadOnlyAdmin):
 
     def has_view_permission(self, request, obj=None):
         if obj is None:
-            return admin_permissions.can_use_desk(request.user)
-        return permissions.can_view_application(request.user, obj.application)
+            return access.may(request.user, "use_desk")
+        return access.can_view_application(request.user, obj.application)
 
 
 @admin.register(ImportRecord)
@@ -221,10 +218,10 @@ class ImportRecordAdmin(ReadOnlyAdmin):
         return import_record_list(user=request.user)
 
     def has_module_permission(self, request):
-        return admin_permissions.can_view_audit_records(request.user)
+        return access.may(request.user, "view_audit_records")
 
     def has_view_permission(self, request, obj=None):
-        return admin_permissions.can_view_audit_records(request.user)
+        return access.may(request.user, "view_audit_records")
 
 
 @admin.register(Notification)
@@ -240,8 +237,8 @@ class NotificationAdmin(ReadOnlyAdmin):
 
     def has_view_permission(self, request, obj=None):
         if obj is None:
-            return admin_permissions.can_use_desk(request.user)
-        return admin_permissions.can_view_notification(request.user, obj)
+            return access.may(request.user, "use_desk")
+        return access.can_view_notification(request.user, obj)
 
     @admin.display(description=_("message"))
     def short_message(self, obj):

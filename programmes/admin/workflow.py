@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from .. import admin_permissions
+from .. import access
 from ..services import available_moves
 from ..services.reviews import application_move
 from ..workflow import MOVES, TRANSITIONS, Move
@@ -124,7 +124,7 @@ class WorkflowAdminMixin:
         if self.actions is None or IS_POPUP_VAR in request.GET:
             return actions
         for move in TRANSITIONS:
-            if admin_permissions.could_make_move(request.user, move):
+            if access.could_make_move(request.user, move):
                 action = workflow_action(move)
                 actions[action.__name__] = (action, action.__name__, move.label)
         return actions

@@ -14,8 +14,8 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_sc
 from rest_framework import serializers
 
 from enterprises.models import Enterprise
-from enterprises.roles import is_bureau_staff
 
+from ..access import call_list, filing_enterprise_list
 from ..models import (
     DETAIL_RELATIONS,
     Application,
@@ -28,8 +28,6 @@ from ..models import (
     ProjectDetail,
     RewardRule,
 )
-from ..permissions import member_enterprise_ids
-from ..selectors.public import call_list
 from ..workflow import MOVES, Status
 
 # --- Programmes and calls ----------------------------------------------------------
@@ -413,12 +411,7 @@ class ApplicationCreateSerializer(_DetailInputMixin, serializers.Serializer):
         user = getattr(request, "user", None)
         if user is None:
             return
-        if is_bureau_staff(user):
-            self.fields["enterprise"].queryset = Enterprise.objects.all()
-        else:
-            self.fields["enterprise"].queryset = Enterprise.objects.filter(
-                pk__in=member_enterprise_ids(user)
-            )
+        self.fields["enterprise"].queryset = filing_enterprise_list(user=user)
         self.fields["call"].queryset = call_list(user=user, today=timezone.localdate())
 
     def validate(self, attrs):

@@ -8,6 +8,7 @@ every write from a service, every refusal from the services' own errors, which
 
 from django.db import connections
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -24,23 +25,26 @@ from rest_framework.settings import api_settings
 
 from config.api import (
     AnonThrottle,
+    Capability,
     CursorPagination,
     ErrorSerializer,
-    MayFileApplications,
     ScopedThrottle,
     UserThrottle,
 )
 
-from ..models import Application, Call, Designation, Programme, Source
-from ..permissions import can_make_move, is_member_of
-from ..selectors import (
-    CREATED_BY_SORTING,
-    application_details_fetch,
+from .. import access
+from ..access import (
     application_list,
-    applications_in_order,
+    call_list,
+    can_file_for,
+    can_make_move,
     designation_list,
+    programme_list,
+    public_designations,
+    public_results,
 )
-from ..selectors.public import call_list, programme_list, public_designations, public_results
+from ..models import Application, Call, Designation, Programme, Source
+from ..selectors import CREATED_BY_SORTING, application_details_fetch, applications_in_order
 from ..services import application_create, available_moves
 from ..services.applicant import application_file, application_submit, application_update
 from ..services.reviews import application_move
@@ -208,6 +212,15 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 # --- Applications ----------------------------------------------------------------------
+
+
+class MayFileApplications(Capability):
+    """Applicants (for their own enterprises) and bureau staff file applications."""
+
+    message = gettext_lazy("Only applicants and bureau staff may file applications.")
+    capability = "file_applications"
+    may = staticmethod(access.may)
+
 
 # The typed details are not joined: PostgreSQL spent ~30 ms planning the eight-table join
 # on every request. A list page fetches them per kind present (``paginate_queryset``);
@@ -453,7 +466,7 @@ class ApplicationViewSet(
             "detail": data["detail"],
             "requested_amount": data.get("requested_amount"),
         }
-        if is_member_of(user, enterprise.pk):
+        if can_file_for(user, enterprise):
             application = application_file(**fields)
         else:
             # Bureau staff filing on an enterprise's behalf (checked by MayFileApplications

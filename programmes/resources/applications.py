@@ -201,7 +201,7 @@ class ResultListResource(SheetResource):
 
     def get_queryset(self):
         if self.user is not None:
-            from ..selectors import application_list
+            from ..access import application_list
 
             queryset = application_list(user=self.user)
         else:

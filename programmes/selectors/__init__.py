@@ -1,4 +1,4 @@
-"""Reads. Every list of applications, designations or attachments is scoped here.
+"""Reads. Every list starts from the scoped lists of ``programmes.access``.
 
 Admin ``get_queryset``, the API, the portal and exports call these functions,
 so a user sees the same rows wherever they look.
@@ -13,68 +13,15 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Prefetch,
-    Q,
     QuerySet,
     Value,
     prefetch_related_objects,
 )
 
-from enterprises.models import Enterprise
-from enterprises.roles import is_applicant, is_bureau_staff, is_county_officer, is_expert
-
 from .. import tally
-from ..models import (
-    DETAIL_RELATIONS,
-    Application,
-    ApplicationEvent,
-    Attachment,
-    Call,
-    Designation,
-    Programme,
-)
-from ..permissions import jurisdiction_region_ids, member_enterprise_ids
+from ..access import application_list, application_scope
+from ..models import DETAIL_RELATIONS, Application, Call, Programme
 from ..workflow import OPEN, Status
-
-# Never filed: a draft, or a draft the applicant withdrew before submitting it.
-# County officers see neither (``permissions.is_unfiled`` says the same for one row).
-UNFILED = Q(status=Status.DRAFT) | Q(status=Status.WITHDRAWN, submitted_at__isnull=True)
-
-
-def application_scope(user, *, files: bool = False) -> Q | None:
-    """The condition that limits applications to ``user``; None means everything.
-
-    With ``files`` the expert branch narrows to assignments whose no-conflict
-    declaration is made: an expert opens no document before declaring.
-    """
-    if is_bureau_staff(user):
-        return None
-    condition = Q(pk__in=[])
-    if is_applicant(user):
-        condition |= Q(enterprise_id__in=member_enterprise_ids(user))
-    if is_county_officer(user):
-        condition |= Q(region_id__in=jurisdiction_region_ids(user)) & ~UNFILED
-    if is_expert(user):
-        if files:
-            condition |= Q(
-                assignments__expert=user, assignments__no_conflict_declared_at__isnull=False
-            )
-        else:
-            condition |= Q(assignments__expert=user)
-    return condition
-
-
-def application_list(
-    *, user, filters: dict | None = None, files: bool = False
-) -> QuerySet[Application]:
-    queryset = Application.objects.all()
-    scope = application_scope(user, files=files)
-    if scope is not None:
-        # The expert branch joins assignments; filter on ids to keep rows unique.
-        queryset = queryset.filter(pk__in=Application.objects.filter(scope).values("pk"))
-    if filters:
-        queryset = queryset.filter(**filters)
-    return queryset
-
 
 #: ``created_at`` as an expression no index provides. Ordering a year's applications by it
 #: makes PostgreSQL sort that year's rows instead of walking the ``created_at`` index from
@@ -114,44 +61,6 @@ def application_details_fetch(
 
 def application_get(*, user, pk) -> Application | None:
     return application_list(user=user).filter(pk=pk).first()
-
-
-def enterprise_list(*, user) -> QuerySet[Enterprise]:
-    """Staff see every enterprise; applicants their own; officers those in their regions."""
-    queryset = Enterprise.objects.all()
-    if is_bureau_staff(user):
-        return queryset
-    condition = Q(pk__in=[])
-    if is_applicant(user):
-        condition |= Q(pk__in=member_enterprise_ids(user))
-    if is_county_officer(user):
-        condition |= Q(region_id__in=jurisdiction_region_ids(user))
-    if is_expert(user):
-        condition |= Q(applications__assignments__expert=user)
-    return queryset.filter(pk__in=Enterprise.objects.filter(condition).values("pk"))
-
-
-def _of_scoped_applications(queryset: QuerySet, *, user, files: bool = False) -> QuerySet:
-    """``queryset`` (rows with an ``application``) narrowed to the applications ``user`` sees.
-
-    Unscoped users (bureau staff) get it unfiltered: ``application__in`` the whole
-    application table would be a semi-join with a million rows for nothing.
-    """
-    if application_scope(user, files=files) is None:
-        return queryset
-    return queryset.filter(application__in=application_list(user=user, files=files))
-
-
-def designation_list(*, user) -> QuerySet[Designation]:
-    return _of_scoped_applications(Designation.objects.all(), user=user)
-
-
-def attachment_list(*, user) -> QuerySet[Attachment]:
-    return _of_scoped_applications(Attachment.objects.all(), user=user, files=True)
-
-
-def event_list(*, user) -> QuerySet[ApplicationEvent]:
-    return _of_scoped_applications(ApplicationEvent.objects.all(), user=user)
 
 
 def open_work_by_programme(*, user) -> list[dict]:

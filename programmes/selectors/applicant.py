@@ -10,13 +10,12 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import Enterprise, Membership
-from enterprises.roles import is_bureau_staff, is_county_officer
+from enterprises.access import member_enterprise_ids
+from enterprises.models import Enterprise
 
+from ..access import acted_for_county, application_list
 from ..models import Application, ApplicationEvent, Attachment, Call, Notification
-from ..permissions import member_enterprise_ids
 from ..workflow import MOVES, Actor, Status
-from . import application_list
 
 # What each state means for the enterprise that filed. Keys are the workflow's states;
 # a state added to the workflow without a name here falls back to its own label.
@@ -64,7 +63,8 @@ def open_call_list(*, on: date | None = None) -> QuerySet[Call]:
     """Calls taking applications on ``on`` (today): opens_on ≤ day ≤ closes_on."""
     on = on or today()
     return (
-        Call.objects.filter(opens_on__lte=on, closes_on__gte=on, programme__is_active=True)
+        Call.objects.open_on(on)
+        .filter(programme__is_active=True)
         .select_related("programme")
         .order_by("closes_on", "title")
     )
@@ -73,16 +73,6 @@ def open_call_list(*, on: date | None = None) -> QuerySet[Call]:
 def applicant_enterprise_list(*, user) -> QuerySet[Enterprise]:
     """The enterprises ``user`` may file for: approved memberships only."""
     return Enterprise.objects.filter(pk__in=member_enterprise_ids(user)).order_by("name")
-
-
-def applicant_membership_list(*, user) -> list[Membership]:
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return list(
-        Membership.objects.filter(user=user)
-        .select_related("enterprise", "enterprise__region")
-        .order_by("status", "enterprise__name")
-    )
 
 
 def applicant_application_list(*, user) -> QuerySet[Application]:
@@ -121,7 +111,7 @@ def _actor_kind(event: ApplicationEvent, application: Application) -> str:
         return "system"
     if move.actors == (Actor.APPLICANT,):
         return "enterprise"
-    if is_county_officer(event.actor) and not is_bureau_staff(event.actor):
+    if acted_for_county(event.actor):
         return "county"
     return "bureau"
 

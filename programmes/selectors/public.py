@@ -1,65 +1,23 @@
-"""Reads open to everyone, signed in or not: programmes, open calls and published results.
+"""Reads of the public pages, open to everyone: the public notices and the results list.
 
-The REST API (anonymous callers) and the public portal pages use these, so what
-counts as "public" is decided here once:
+What is public at all is ``programmes.access``'s (``public_results``); here are the
+pages' own reads:
 
-- ``public_results()``: applications in a status of ``workflow.PUBLIC`` (in public
-  notice, granted, warned, expired). Callers must show only non-private fields
-  (no amounts requested, contacts, comments, attachments or reviews).
-- ``open_calls(today)``: calls of active programmes whose opening and closing dates
-  are both set and include ``today``.
-- ``public_designations()``: designations whose application is public.
 - ``published_results(...)``: the published results list (granted, warned, expired),
-  shown ``RESULTS_PER_PAGE`` at a time by ``published_results_page(...)``.
-- ``programme_list(user=...)`` and ``call_list(user=..., today=...)``: what a caller
-  sees of the reference tables — staff everything, signed-in users active
-  programmes and all their calls, anonymous callers active programmes and open calls.
+  shown ``RESULTS_PER_PAGE`` at a time by ``published_results_page(...)``;
+- ``applications_in_notice(...)`` and ``notice_entry(...)``: the running notices.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
 
-from enterprises.roles import is_bureau_staff
-
-from ..models import Application, ApplicationEvent, Call, Designation, Kind, Programme
-from ..workflow import PUBLIC, Status
+from ..models import Application, ApplicationEvent, Call, Kind, Programme
+from ..workflow import Status
 from . import application_details_fetch
-
-
-def public_results() -> QuerySet[Application]:
-    """Applications the bureau has published (``workflow.PUBLIC`` statuses)."""
-    return Application.objects.filter(status__in=PUBLIC)
-
-
-def open_calls(today: date) -> QuerySet[Call]:
-    """Calls of active programmes that accept applications on ``today``."""
-    return Call.objects.filter(programme__is_active=True, opens_on__lte=today, closes_on__gte=today)
-
-
-def public_designations() -> QuerySet[Designation]:
-    """Designations conferred by a published application (not revoked)."""
-    return Designation.objects.filter(application__status__in=PUBLIC)
-
-
-def programme_list(*, user) -> QuerySet[Programme]:
-    """Staff see every programme; everybody else the active ones."""
-    if is_bureau_staff(user):
-        return Programme.objects.all()
-    return Programme.objects.filter(is_active=True)
-
-
-def call_list(*, user, today: date) -> QuerySet[Call]:
-    """Staff see every call; signed-in users those of active programmes; the public open ones."""
-    if is_bureau_staff(user):
-        return Call.objects.all()
-    if getattr(user, "is_authenticated", False):
-        return Call.objects.filter(programme__is_active=True)
-    return open_calls(today)
-
 
 # --- Public notice and the published results list (portal pages /notices/, /results/) ---
 

@@ -11,12 +11,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from enterprises.models import Region
-from enterprises.roles import is_bureau_staff, is_county_officer, is_expert
 
+from .. import access
+from ..access import application_list
 from ..models import Application, Call, ReviewAssignment
-from ..permissions import jurisdiction_region_ids
 from ..workflow import Status
-from . import application_list
 
 QUEUE_STATUSES = (Status.SUBMITTED, Status.RESUBMITTED)
 # A recommendation stops counting against the quota when the application goes back
@@ -50,24 +49,17 @@ TWO_PLACES = Decimal("0.01")
 
 def county_queue(*, user) -> QuerySet[Application]:
     """Submitted and resubmitted applications from the officer's regions, oldest first."""
-    if not is_county_officer(user):
-        return Application.objects.none()
     return (
-        application_list(user=user)
-        .filter(region_id__in=jurisdiction_region_ids(user), status__in=QUEUE_STATUSES)
+        Application.objects.filter(access.county_applications(user), status__in=QUEUE_STATUSES)
         .select_related("enterprise", "region", "call__programme")
         .order_by("call__closes_on", "call__code", "submitted_at", "id")
     )
 
 
 def county_application_get(*, user, pk) -> Application | None:
-    """One application of the officer's regions (not a draft), or None."""
-    if not is_county_officer(user):
-        return None
+    """One filed application of the officer's regions, or None."""
     return (
-        application_list(user=user)
-        .filter(region_id__in=jurisdiction_region_ids(user))
-        .exclude(status=Status.DRAFT)
+        Application.objects.filter(access.county_applications(user))
         .select_related("enterprise", "region", "call__programme")
         .filter(pk=pk)
         .first()
@@ -138,10 +130,8 @@ def quota_usage(*, applications) -> list[QuotaUsage]:
 
 def expert_assignments(*, user) -> QuerySet[ReviewAssignment]:
     """The expert's own assignments, newest first; nobody else's."""
-    if not is_expert(user):
-        return ReviewAssignment.objects.none()
     return (
-        ReviewAssignment.objects.filter(expert=user)
+        ReviewAssignment.objects.filter(access.own_assignment_scope(user))
         .select_related("application__enterprise", "application__call__programme")
         .order_by("-assigned_at", "-id")
     )
@@ -182,7 +172,7 @@ def assignment_state(assignment: ReviewAssignment) -> str:
 
 def desk_calls(*, user) -> QuerySet[Call]:
     """Calls with applications, for staff, each with counts of its applications by stage."""
-    if not is_bureau_staff(user):
+    if not access.may(user, "use_bureau_desk"):
         return Call.objects.none()
     applications = application_list(user=user).values("pk")
     in_scope = Q(applications__in=applications)
@@ -208,13 +198,13 @@ def desk_calls(*, user) -> QuerySet[Call]:
 
 
 def desk_call_get(*, user, pk) -> Call | None:
-    if not is_bureau_staff(user):
+    if not access.may(user, "use_bureau_desk"):
         return None
     return Call.objects.select_related("programme").filter(pk=pk).first()
 
 
 def desk_application_get(*, user, pk) -> Application | None:
-    if not is_bureau_staff(user):
+    if not access.may(user, "use_bureau_desk"):
         return None
     return (
         application_list(user=user)

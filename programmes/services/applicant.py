@@ -16,11 +16,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
-from enterprises.roles import is_bureau_staff
 
+from .. import access
 from ..exceptions import TransitionRefused
 from ..models import Application, Call, Kind, Notification
-from ..permissions import can_edit_application, is_member_of
 from ..workflow import Status
 from .applications import DETAIL_MODELS, application_create, application_transition
 from .attachments import attachment_add
@@ -45,7 +44,7 @@ def application_file(
     document_type: str = "",
 ) -> Application:
     """A new draft filed through the portal, with its first document if one was given."""
-    if not is_member_of(actor, enterprise.pk):
+    if not access.can_file_for(actor, enterprise):
         raise PermissionDenied
     if not call.is_open(timezone.localdate()):
         raise ValidationError(_("This call is not taking applications."))
@@ -77,11 +76,11 @@ def application_update(
     requested_amount: Decimal | None = None,
 ) -> Application:
     """Change a draft or a returned application: its title, amount and typed details."""
-    if not (is_member_of(actor, application.enterprise_id) or is_bureau_staff(actor)):
+    if not access.acts_for_application(actor, application):
         raise PermissionDenied
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if not can_edit_application(actor, locked):
+        if not access.can_edit_application(actor, locked):
             raise ValidationError(
                 _("The application can no longer be changed: it is “%(status)s”."),
                 params={"status": locked.get_status_display()},

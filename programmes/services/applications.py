@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import can_proceed
 
 from enterprises.models import Enterprise
 
+from ..access import can_make_move
 from ..exceptions import TransitionRefused
 from ..models import (
     Application,
@@ -122,8 +123,7 @@ def available_moves(*, application: Application, user) -> list:
     return [
         move
         for name, move in MOVES.items()
-        if can_proceed(getattr(application, name))
-        and has_transition_perm(getattr(application, name), user)
+        if can_proceed(getattr(application, name)) and can_make_move(user, application, move)
     ]
 
 
@@ -166,7 +166,7 @@ def application_transition(
                 _("“%(action)s” is not possible while the application is “%(status)s”."),
                 params={"action": move.label, "status": locked.get_status_display()},
             )
-        if not has_transition_perm(method, actor):
+        if not can_make_move(actor, locked, move):
             raise TransitionRefused(
                 _("You may not “%(action)s” this application."), params={"action": move.label}
             )

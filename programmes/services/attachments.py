@@ -16,8 +16,8 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from ..access import can_edit_application
 from ..models import Application, Attachment
-from ..permissions import can_edit_application
 
 
 @dataclass(frozen=True)

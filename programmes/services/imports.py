@@ -16,8 +16,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, router, transaction
 from django.utils import timezone
@@ -26,6 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from enterprises.models import Enterprise
 
+from .. import access
 from ..models import Application, Call, Designation, ImportRecord, Kind, Source
 from ..resources.sheets import (
     NEW,
@@ -70,21 +69,6 @@ def _fewer_collections():
                 gc.set_threshold(*_gc_saved)
 
 
-def can_import(user, model) -> bool:
-    """The import permission of django-import-export's settings, on ``model``.
-
-    ``IMPORT_EXPORT_IMPORT_PERMISSION_CODE`` is ``"import"``: the user needs
-    ``<app>.import_<model>`` (superusers have every permission).
-    """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    code = getattr(settings, "IMPORT_EXPORT_IMPORT_PERMISSION_CODE", None)
-    if code is None:
-        return user.is_staff
-    opts = model._meta
-    return user.has_perm(f"{opts.app_label}.{get_permission_codename(code, opts)}")
-
-
 @dataclass
 class ImportContext:
     """What a resource needs to know while it runs, and where it keeps its lookups."""
@@ -119,7 +103,7 @@ def sheet_import(
     rolls back, so it finds what the database would refuse too.
     """
     model = resource._meta.model
-    if user is not None and not can_import(user, model):
+    if user is not None and not access.can_import(user, model):
         raise PermissionDenied(
             _("You may not import %(what)s.") % {"what": model._meta.verbose_name_plural}
         )

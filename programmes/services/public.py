@@ -12,8 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enterprises.roles import is_bureau_staff
-
+from .. import access
 from ..exceptions import TransitionRefused
 from ..models import Application, Call, Objection, RewardRule
 from ..selectors.public import applications_in_notice, notice_entry
@@ -123,7 +122,7 @@ def public_notice_confirm(*, call: Call, actor, now: datetime | None = None) -> 
     Each application is granted in its own transaction, so one refusal does not
     hold back the rest.
     """
-    if not is_bureau_staff(actor):
+    if not access.may(actor, "confirm_public_notice"):
         raise ValidationError(_("Only bureau staff confirm a public notice."))
     result = NoticeConfirmation()
     for application in applications_in_notice(call=call):

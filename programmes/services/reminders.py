@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
@@ -46,9 +45,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from enterprises.models import Membership
-from enterprises.roles import BUREAU_STAFF
 from enterprises.services import portal_url
 
+from .. import access
 from ..models import (
     Application,
     ApplicationEvent,
@@ -116,12 +115,7 @@ def _link(name: str, *args) -> str:
 
 
 def bureau_staff() -> list:
-    return list(
-        get_user_model()
-        .objects.filter(groups__name=BUREAU_STAFF, is_active=True)
-        .distinct()
-        .order_by("username")
-    )
+    return list(access.bureau_staff().order_by("username"))
 
 
 def _members_by_enterprise(enterprise_ids) -> dict[int, list]:

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.models import Membership
-from enterprises.roles import is_bureau_staff, is_expert
 
+from .. import access
+from ..access import can_make_move
 from ..exceptions import TransitionRefused
 from ..models import Application, Call, ReviewAssignment, ReviewScore, ScoreCriterion
-from ..permissions import can_make_move
 from ..selectors.reviews import recommendations_used
 from ..workflow import MOVES, Status
 from .applications import application_transition
@@ -110,9 +110,9 @@ def application_move(
 
 def expert_assign(*, application: Application, expert, actor) -> ReviewAssignment:
     """Ask ``expert`` to score ``application``; repeating it returns the same assignment."""
-    if not is_bureau_staff(actor):
+    if not access.may(actor, "assign_experts"):
         raise ValidationError(_("Only bureau staff assign experts."))
-    if not is_expert(expert):
+    if not access.may(expert, "review_applications"):
         raise ValidationError(
             _("%(user)s is not in the Experts group."), params={"user": expert.get_username()}
         )
@@ -152,7 +152,7 @@ def experts_assign_bulk(*, applications, experts, actor) -> list[AssignmentOutco
 
     A pair that cannot be assigned (own enterprise, wrong stage) does not stop the others.
     """
-    if not is_bureau_staff(actor):
+    if not access.may(actor, "assign_experts"):
         raise ValidationError(_("Only bureau staff assign experts."))
     outcomes = []
     for application in applications:
@@ -182,7 +182,7 @@ def _locked_own_assignment(assignment: ReviewAssignment, actor) -> ReviewAssignm
         .select_related("application__call")
         .get(pk=assignment.pk)
     )
-    if locked.expert_id != getattr(actor, "pk", None) or not is_expert(actor):
+    if not access.can_score(actor, locked):
         raise ValidationError(_("Only the assigned expert may do this."))
     return locked
 

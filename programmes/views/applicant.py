@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from .. import access
 from ..forms import DETAIL_FORMS, ApplicationForm, AttachmentForm
 from ..models import Call
 from ..selectors.applicant import (
@@ -206,7 +207,7 @@ def application_detail(request, pk):
         for move in available_moves(application=application, user=request.user)
         if move.name in APPLICANT_MOVES and Actor.APPLICANT in move.actors
     ]
-    editable = application.status in {Status.DRAFT, Status.RETURNED}
+    editable = access.can_edit_application(request.user, application)
     context = {
         "application": application,
         "detail": application.detail,
@@ -245,7 +246,7 @@ def _detail_rows(application):
 @login_required
 def application_edit(request, pk):
     application = _own_application(request, pk)
-    if application.status not in {Status.DRAFT, Status.RETURNED}:
+    if not access.can_edit_application(request.user, application):
         messages.error(
             request,
             _("The application can no longer be changed: it is “%(status)s”.")

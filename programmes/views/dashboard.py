@@ -22,8 +22,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from enterprises.models import Region
-from enterprises.roles import is_bureau_staff
 
+from .. import access
 from ..charts import Series, bar_chart, format_number, share_bar
 from ..exports import neutralise_cell
 from ..selectors.statistics import (
@@ -36,16 +36,11 @@ from ..selectors.statistics import (
 from ..services.audit import audit_export
 
 
-def can_view_dashboard(user) -> bool:
-    """The statistics cover every enterprise: bureau staff only."""
-    return is_bureau_staff(user)
-
-
 def staff_only(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not can_view_dashboard(request.user):
+        if not access.may(request.user, "view_dashboard"):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

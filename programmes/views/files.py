@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 
-from ..selectors import attachment_list
+from ..access import attachment_list
 
 
 @login_required

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from enterprises.roles import is_bureau_staff, is_county_officer, is_expert
-
+from .. import access
 from ..forms_review import (
     BulkAssignForm,
     ConflictDeclarationForm,
@@ -53,8 +52,8 @@ from ..services.reviews import (
 from ..workflow import Status
 
 
-def _require(check, user):
-    if not check(user):
+def _require(user, desk: str):
+    if not access.may(user, desk):
         raise PermissionDenied
 
 
@@ -92,7 +91,7 @@ def _file_context(application):
 
 @login_required
 def county_queue_view(request):
-    _require(is_county_officer, request.user)
+    _require(request.user, "use_county_desk")
     applications = list(county_queue(user=request.user))
     return render(
         request,
@@ -107,7 +106,7 @@ def county_queue_view(request):
 
 @login_required
 def county_application_view(request, pk, form=None):
-    _require(is_county_officer, request.user)
+    _require(request.user, "use_county_desk")
     application = county_application_get(user=request.user, pk=pk)
     if application is None:
         raise Http404
@@ -126,7 +125,7 @@ def county_application_view(request, pk, form=None):
 @login_required
 @require_POST
 def county_decide_view(request, pk):
-    _require(is_county_officer, request.user)
+    _require(request.user, "use_county_desk")
     application = county_application_get(user=request.user, pk=pk)
     if application is None:
         raise Http404
@@ -171,7 +170,7 @@ def county_decide_view(request, pk):
 
 @login_required
 def expert_assignments_view(request):
-    _require(is_expert, request.user)
+    _require(request.user, "use_expert_desk")
     assignments = list(expert_assignments(user=request.user))
     for assignment in assignments:
         assignment.state = assignment_state(assignment)
@@ -179,7 +178,7 @@ def expert_assignments_view(request):
 
 
 def _own_assignment(request, pk):
-    _require(is_expert, request.user)
+    _require(request.user, "use_expert_desk")
     assignment = expert_assignment_get(user=request.user, pk=pk)
     if assignment is None:
         raise Http404
@@ -304,12 +303,12 @@ def expert_attachment_view(request, pk, attachment_pk):
 
 @login_required
 def desk_view(request):
-    _require(is_bureau_staff, request.user)
+    _require(request.user, "use_bureau_desk")
     return render(request, "portal/review/desk.html", {"calls": desk_calls(user=request.user)})
 
 
 def _desk_call(request, pk):
-    _require(is_bureau_staff, request.user)
+    _require(request.user, "use_bureau_desk")
     call = desk_call_get(user=request.user, pk=pk)
     if call is None:
         raise Http404
@@ -409,7 +408,7 @@ def desk_confirm_notice_view(request, pk):
 
 @login_required
 def desk_application_view(request, pk, move_form=None):
-    _require(is_bureau_staff, request.user)
+    _require(request.user, "use_bureau_desk")
     application = desk_application_get(user=request.user, pk=pk)
     if application is None:
         raise Http404
@@ -438,7 +437,7 @@ def desk_application_view(request, pk, move_form=None):
 @login_required
 @require_POST
 def desk_move_view(request, pk):
-    _require(is_bureau_staff, request.user)
+    _require(request.user, "use_bureau_desk")
     application = desk_application_get(user=request.user, pk=pk)
     if application is None:
         raise Http404

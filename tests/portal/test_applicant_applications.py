@@ -442,3 +442,19 @@ def test_my_applications_in_chinese_with_page_links(client, applicant, enterpris
     assert response.status_code == 200
     assert "第 1 页，共 2 页" in response.content.decode()
     assert "下一页" in response.content.decode()
+
+
+@pytest.mark.parametrize("status", Status.values)
+def test_the_page_offers_editing_only_while_the_application_is_with_the_enterprise(
+    client, applicant, enterprise, call, status
+):
+    application = filed(enterprise, call, status=status)
+    client.force_login(applicant)
+
+    page = client.get(reverse("programmes:application-detail", args=[application.pk]))
+
+    editable = status in {Status.DRAFT, Status.RETURNED}
+    edit_link = reverse("programmes:application-edit", args=[application.pk])
+    upload = reverse("programmes:attachment-upload", args=[application.pk])
+    assert (edit_link in page.content.decode()) == editable
+    assert (upload in page.content.decode()) == editable

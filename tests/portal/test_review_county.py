@@ -242,3 +242,21 @@ def test_two_officers_racing_for_the_last_place_get_one_recommendation(region):
 
     assert sorted(outcomes) == ["recommended", "refused"]
     assert Application.objects.filter(status=Status.RECOMMENDED).count() == 1
+
+
+def test_an_application_drafted_before_its_county_was_set_reaches_that_county(
+    client, officer, region, call
+):
+    city = factories.RegionFactory(code="330400", name="嘉兴市", level="city")
+    enterprise = factories.EnterpriseFactory(region=city)
+    member = factories.applicant_for(enterprise, username="early-drafter")
+    application = factories.ApplicationFactory(enterprise=enterprise, call=call, title="早期草稿")
+    enterprise.region = region
+    enterprise.save()
+
+    application_transition(application=application, actor=member, transition="submit")
+
+    application.refresh_from_db()
+    assert application.region == region
+    client.force_login(officer)
+    assert "早期草稿" in client.get(QUEUE).content.decode()

@@ -5,9 +5,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
+from programmes.access import attachment_list, can_download_attachment
 from programmes.models import Attachment
-from programmes.permissions import can_download_attachment
-from programmes.selectors import attachment_list
 from tests.factories import ApplicationFactory, assign
 
 pytestmark = pytest.mark.django_db
