@@ -18,7 +18,7 @@ from rest_framework import pagination, permissions, viewsets
 from enterprises.access import member_enterprise_ids
 from programmes.admin.applications import ApplicationAdmin
 from programmes.models import Application, Programme
-from programmes.selectors.public import RESULT_STATUSES
+from programmes.workflow import RESULTS
 
 naive_site = admin.AdminSite(name="naive_admin")
 
@@ -109,7 +109,7 @@ def naive_results(request):
     """
     from programmes.views import public_notice
 
-    queryset = Application.objects.filter(status__in=RESULT_STATUSES).order_by(
+    queryset = Application.objects.filter(status__in=RESULTS).order_by(
         "-call__year", "call__programme__name", "call__programme_id", "call__code", "id"
     )
     programme = None

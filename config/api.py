@@ -39,13 +39,13 @@ from rest_framework import (
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 
-from programmes.exceptions import TransitionRefused
+from programmes.exceptions import MoveRefused
 
 # --- Errors -----------------------------------------------------------------------
 
 
 class WorkflowConflict(exceptions.APIException):
-    """A workflow move refused by ``services.application_transition``: nothing was changed."""
+    """A workflow move refused by ``services.workflow.application_move``: nothing was changed."""
 
     status_code = status.HTTP_409_CONFLICT
     default_detail = gettext_lazy("This workflow action is not possible now.")
@@ -106,7 +106,7 @@ def exception_handler(exc, context):
     # Imported here: DRF resolves this module while rest_framework.views is still loading.
     from rest_framework.views import exception_handler as drf_exception_handler
 
-    if isinstance(exc, TransitionRefused):
+    if isinstance(exc, MoveRefused):
         exc = WorkflowConflict(" ".join(exc.messages))
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))

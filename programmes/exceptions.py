@@ -3,8 +3,9 @@
 from django.core.exceptions import ValidationError
 
 
-class TransitionRefused(ValidationError):
-    """A workflow move that is not allowed now, for this user, or without a comment.
+class MoveRefused(ValidationError):
+    """A workflow move that may not be made now: the state, the person, a missing comment
+    or one of the move's guards says no, with the reasons.
 
     Raised before anything is written, so the application is left as it was.
     """

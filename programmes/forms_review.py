@@ -36,10 +36,8 @@ class CountyDecisionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("action") == "return_for_revision"
-            and not cleaned.get("comment", "").strip()
-        ):
+        move = MOVES.get(cleaned.get("action"))
+        if move and move.comment_required and not cleaned.get("comment", "").strip():
             self.add_error("comment", _("Say what the applicant must revise."))
         return cleaned
 
@@ -155,7 +153,7 @@ class BulkAssignForm(forms.Form):
 class WorkflowMoveForm(forms.Form):
     """One of the moves the acting user may make now, with an optional comment."""
 
-    transition = forms.ChoiceField(label=_("Action"))
+    move = forms.ChoiceField(label=_("Action"))
     #: The status the page showed; a colleague's move since then makes the service refuse.
     expected_status = forms.CharField(required=False, widget=forms.HiddenInput, max_length=30)
     comment = forms.CharField(
@@ -168,7 +166,7 @@ class WorkflowMoveForm(forms.Form):
     def __init__(self, *args, moves, **kwargs):
         super().__init__(*args, **kwargs)
         # No preselected move: an action is chosen on purpose, never by default.
-        self.fields["transition"].choices = [("", _("Choose an action"))] + [
+        self.fields["move"].choices = [("", _("Choose an action"))] + [
             (move.name, move.label) for move in moves
         ]
 

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from enterprises.models import Enterprise, Region
 
-from .workflow import TRANSITIONS, Move, Status
+from .workflow import MOVES, Move, Status
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
@@ -275,25 +275,20 @@ class ScoreCriterion(models.Model):
 
 def _workflow_method(move: Move):
     def method(self):
-        """Moves the status only; ``programmes.services.application_transition`` does the rest."""
+        """Moves the status only; ``programmes.services.workflow.application_move`` checks
+        the move's declaration first and does the rest."""
 
     method.__name__ = move.name
     method.__qualname__ = f"Application.{move.name}"
-    conditions = (
-        [lambda application: application.kind == Kind.DESIGNATION] if move.designation_only else []
-    )
     return transition(
-        field="status",
-        source=list(move.sources),
-        target=move.target,
-        conditions=conditions,
-        custom={"move": move},
+        field="status", source=list(move.sources), target=move.target, custom={"move": move}
     )(method)
 
 
-# The transitions of ``workflow.TRANSITIONS`` as django-fsm-2 methods.
+# The moves of ``workflow.MOVES`` as django-fsm-2 methods: the status field is protected,
+# and only these change it.
 WorkflowMethods = type(
-    "WorkflowMethods", (), {move.name: _workflow_method(move) for move in TRANSITIONS}
+    "WorkflowMethods", (), {name: _workflow_method(move) for name, move in MOVES.items()}
 )
 
 

@@ -1,15 +1,20 @@
 """factory-boy factories shared by the whole suite."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from enterprises import roles
 from enterprises.models import Enterprise, Industry, Jurisdiction, Membership, Region
 from enterprises.validators import CREDIT_CODE_CHARSET, credit_code_check_character
 from programmes.models import (
     Application,
+    ApplicationEvent,
+    Attachment,
     Call,
     DesignationDetail,
     Kind,
@@ -157,3 +162,71 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
 def assign(application, expert):
     return ReviewAssignment.objects.create(application=application, expert=expert)
+
+
+# What a filing needs beyond a draft, per kind (``workflow.REQUIRED_FOR_FILING``).
+COMPLETE_DETAIL = {
+    Kind.PRODUCT: {
+        "product_name": "纳米涂层材料",
+        "tier": "provincial_first",
+        "technology_readiness_level": 8,
+        "key_indicators": "Hardness 9H; internationally advanced.",
+    },
+    Kind.PROJECT: {
+        "project_name": "数字化改造",
+        "category": "digital_upgrading",
+        "total_investment": Decimal("1000000"),
+        "starts_on": date(2026, 1, 1),
+        "ends_on": date(2027, 12, 31),
+    },
+    Kind.DESIGNATION: {
+        "platform_name": "企业技术中心",
+        "level_sought": "provincial",
+        "rd_staff": 40,
+        "rd_spending": Decimal("5000000"),
+    },
+}
+
+
+def open_call(call, *, days=30):
+    """Make ``call`` take applications today."""
+    today = timezone.localdate()
+    call.opens_on, call.closes_on = today - timedelta(days=days), today + timedelta(days=days)
+    call.save(update_fields=["opens_on", "closes_on"])
+    return call
+
+
+def ready_to_file(application, *, document=True):
+    """Fill in what filing needs: the kind's required fields and, unless told otherwise,
+    one document; and open the call. (The enterprise's county is the caller's.)"""
+    if not application.call.is_open(timezone.localdate()):
+        open_call(application.call)
+    detail = application.detail
+    for name, value in COMPLETE_DETAIL[application.kind].items():
+        setattr(detail, name, value)
+    detail.save()
+    if application.kind == Kind.PROJECT and application.requested_amount is None:
+        application.requested_amount = Decimal("500000")
+        application.save(update_fields=["requested_amount"])
+    if document:
+        attachment = Attachment(
+            application=application,
+            original_name="form.pdf",
+            content_type="application/pdf",
+            size=4,
+        )
+        attachment.file.save("form.pdf", ContentFile(b"%PDF"), save=False)
+        attachment.save()
+    return application
+
+
+def notice_opened(application, *, days_ago=0, actor=None):
+    """Record that ``application``'s public notice opened ``days_ago`` days ago."""
+    return ApplicationEvent.objects.create(
+        application=application,
+        actor=actor,
+        at=timezone.now() - timedelta(days=days_ago),
+        transition="open_public_notice",
+        from_status="approved",
+        to_status="in_public_notice",
+    )

@@ -36,8 +36,7 @@ from ..models import (
 )
 from ..selectors import CREATED_BY_SORTING, application_details_fetch, applications_in_order
 from ..services import application_create
-from ..services.reviews import ASSIGNABLE
-from ..workflow import Status
+from ..workflow import HOLDING, UNDER_EXPERT_REVIEW, Status, move_label
 from .base import (
     DeskAdminMixin,
     DeskChangeList,
@@ -47,7 +46,7 @@ from .base import (
     ServiceAddMixin,
 )
 from .paginators import EstimatedCountPaginator
-from .workflow import WorkflowAdminMixin, move_label
+from .workflow import WorkflowAdminMixin
 
 # --- The typed detail of each kind -------------------------------------------------
 
@@ -450,7 +449,7 @@ class ApplicationAdmin(
             return []
         site = self.admin_site.name
         links = []
-        if obj.status in ASSIGNABLE:
+        if obj.status in UNDER_EXPERT_REVIEW:
             links.append(
                 (
                     _("Assign an expert"),
@@ -466,7 +465,7 @@ class ApplicationAdmin(
             )
         if (
             obj.kind == Kind.DESIGNATION
-            and obj.status in {Status.GRANTED, Status.WARNED}
+            and obj.status in HOLDING
             and not hasattr(obj, "designation")
         ):
             links.append(

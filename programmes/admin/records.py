@@ -14,10 +14,9 @@ from ..access import (
 )
 from ..models import ApplicationEvent, ImportRecord, Notification, Objection, ReviewAssignment
 from ..services import expert_assign
-from ..workflow import TRANSITIONS
+from ..workflow import MOVES, move_label
 from .base import DeskAdminMixin, ServiceAddMixin
 from .paginators import EstimatedCountPaginator
-from .workflow import move_label
 
 APPLICATION_SEARCH = [
     "application__title",
@@ -162,7 +161,7 @@ class TransitionListFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            *((move.name, move.label) for move in TRANSITIONS),
+            *((move.name, move.label) for move in MOVES.values()),
             ("record_result", _("Recorded from a published result")),
         ]
 

@@ -1,10 +1,9 @@
 """Workflow in admin: buttons on one application and bulk actions on many.
 
-Both are generated from ``programmes.workflow.TRANSITIONS`` and both call
-``programmes.services.reviews.application_move`` — ``application_transition``
-plus the rules some moves carry (the county quota on ``recommend``, the end of
-the public notice on ``grant``). A refused move becomes a message naming the
-application and the reason, and changes nothing.
+Both are generated from ``programmes.workflow.MOVES`` and both call the one service,
+``programmes.services.workflow.application_move``, which checks the move's
+declaration (state, actor, comment, guards). A refused move becomes a message naming
+the application and the reason, and changes nothing.
 """
 
 from django.contrib import messages
@@ -18,17 +17,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from .. import access
-from ..services import available_moves
-from ..services.reviews import application_move
-from ..workflow import MOVES, TRANSITIONS, Move
+from ..services.workflow import application_move, available_moves, held_back_moves
+from ..workflow import MOVES, Move
 
 ACTION_PREFIX = "workflow_"
-
-
-def move_label(name: str) -> str:
-    """The label of a timeline entry's move; entries that were no move keep their name."""
-    move = MOVES.get(name)
-    return move.label if move else name
 
 
 def workflow_action(move: Move):
@@ -50,9 +42,9 @@ class WorkflowAdminMixin:
         opts = self.model._meta
         return [
             path(
-                "<path:object_id>/transition/",
-                self.admin_site.admin_view(self.transition_view),
-                name=f"{opts.app_label}_{opts.model_name}_transition",
+                "<path:object_id>/move/",
+                self.admin_site.admin_view(self.move_view),
+                name=f"{opts.app_label}_{opts.model_name}_move",
             ),
             *super().get_urls(),
         ]
@@ -70,11 +62,12 @@ class WorkflowAdminMixin:
             context.update(
                 workflow_moves=moves,
                 workflow_comment_required=[move for move in moves if move.comment_required],
-                workflow_url=self._admin_url("transition", obj.pk),
+                held_back=held_back_moves(application=obj, user=request.user),
+                workflow_url=self._admin_url("move", obj.pk),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def transition_view(self, request, object_id):
+    def move_view(self, request, object_id):
         """Make one move on one application, then return to its page with the outcome."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -84,25 +77,25 @@ class WorkflowAdminMixin:
         self._make_move(
             request,
             application,
-            request.POST.get("transition", ""),
+            request.POST.get("move", ""),
             request.POST.get("comment", ""),
             expected_status=request.POST.get("expected_status", ""),
         )
         return HttpResponseRedirect(self._admin_url("change", application.pk))
 
     def _make_move(
-        self, request, application, transition: str, comment: str, expected_status=None
+        self, request, application, move: str, comment: str, expected_status=None
     ) -> bool:
         title = str(application)
         try:
             application_move(
                 application=application,
                 actor=request.user,
-                transition=transition,
+                move=move,
                 comment=comment,
                 expected_status=expected_status,
             )
-        except ValidationError as error:  # TransitionRefused, or a move's own rule
+        except ValidationError as error:  # MoveRefused
             self.message_user(
                 request,
                 _("“%(application)s” was not changed: %(reason)s")
@@ -123,7 +116,7 @@ class WorkflowAdminMixin:
         actions = super().get_actions(request)
         if self.actions is None or IS_POPUP_VAR in request.GET:
             return actions
-        for move in TRANSITIONS:
+        for move in MOVES.values():
             if access.could_make_move(request.user, move):
                 action = workflow_action(move)
                 actions[action.__name__] = (action, action.__name__, move.label)

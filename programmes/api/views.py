@@ -37,7 +37,6 @@ from ..access import (
     application_list,
     call_list,
     can_file_for,
-    can_make_move,
     designation_list,
     programme_list,
     public_designations,
@@ -45,10 +44,9 @@ from ..access import (
 )
 from ..models import Application, Call, Designation, Programme, Source
 from ..selectors import CREATED_BY_SORTING, application_details_fetch, applications_in_order
-from ..services import application_create, available_moves
-from ..services.applicant import application_file, application_submit, application_update
-from ..services.reviews import application_move
-from ..workflow import MOVES
+from ..services import application_create
+from ..services.applicant import application_file, application_update
+from ..services.workflow import application_move, available_moves
 from .filters import (
     ApplicationFilter,
     CallFilter,
@@ -507,8 +505,10 @@ class ApplicationViewSet(
         description=(
             "Performs one move through the workflow service: the row is locked, your role "
             "checked, the move recorded on the timeline and the applicant notified. A move "
-            "that is not open to you now answers 409 and changes nothing. Submitting also "
-            "checks that the call is open and the application complete (400 otherwise)."
+            "that is not open to you now answers 409 with the reasons and changes nothing: the "
+            "state, your role, a missing comment, or one of the move's guards (the call must "
+            "be open and the filing complete to submit, the county's quota must have a place "
+            "to recommend, the public notice must be over to grant)."
         ),
         request=TransitionSerializer,
         responses={200: ApplicationSerializer, 409: CONFLICT},
@@ -531,30 +531,13 @@ class ApplicationViewSet(
             return Response(TransitionListSerializer(payload).data)
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        name = serializer.validated_data["transition"]
-        comment = serializer.validated_data["comment"]
-        move = MOVES[name]
-        if (
-            name in {"submit", "resubmit"}
-            and application.status in move.sources
-            and can_make_move(request.user, application, move)
-        ):
-            # The portal's submission adds the call-open and completeness checks.
-            application_submit(
-                application=application,
-                actor=request.user,
-                comment=comment,
-                expected_status=serializer.validated_data.get("expected_status"),
-            )
-        else:
-            # Recommend counts against the county quota; grant waits for the notice to end.
-            application_move(
-                application=application,
-                actor=request.user,
-                transition=name,
-                comment=comment,
-                expected_status=serializer.validated_data.get("expected_status"),
-            )
+        application_move(
+            application=application,
+            actor=request.user,
+            move=serializer.validated_data["transition"],
+            comment=serializer.validated_data["comment"],
+            expected_status=serializer.validated_data.get("expected_status"),
+        )
         return self._answer(application)
 
 

@@ -27,7 +27,7 @@ from ..models import (
     ProjectCategory,
     RewardRule,
 )
-from ..workflow import Status
+from ..workflow import HOLDING
 from .base import SheetResource
 from .lookups import (
     AMBIGUOUS,
@@ -65,8 +65,6 @@ SUBJECT_FIELD = {
     Kind.DESIGNATION: "platform_name",
 }
 TIER_FIELD = {Kind.PRODUCT: "tier", Kind.DESIGNATION: "level_sought"}
-#: Statuses in which an application already stands as a published result.
-GRANTED = {Status.GRANTED, Status.WARNED}
 
 
 def choice_index(choices) -> dict:
@@ -207,7 +205,7 @@ class ResultListResource(SheetResource):
         else:
             queryset = Application.objects.all()
         if self.kind is None:
-            queryset = queryset.filter(status__in=GRANTED)
+            queryset = queryset.filter(status__in=HOLDING)
         else:
             queryset = queryset.filter(kind=self.kind)
         return queryset.select_related(
@@ -455,7 +453,7 @@ class ResultListResource(SheetResource):
             application = existing.get((enterprise.pk, values["call_obj"].pk, values["title"]))
             if application is None:
                 row.action = NEW
-            elif application.status not in GRANTED:
+            elif application.status not in HOLDING:
                 row.add_problem(
                     layout,
                     "subject" if "subject" in layout.columns else "enterprise_name",

@@ -9,21 +9,18 @@ pages' own reads:
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from ..models import Application, ApplicationEvent, Call, Kind, Programme
-from ..workflow import Status
+from ..workflow import RESULTS, Status, last_notice_opened_at, notice_ends_at
 from . import application_details_fetch
 
 # --- Public notice and the published results list (portal pages /notices/, /results/) ---
 
-# A granted result stays on the published list after a warning or expiry: the list
-# records what was granted in that year. Applications still in notice are not results.
-RESULT_STATUSES = (Status.GRANTED, Status.WARNED, Status.EXPIRED)
 PUBLIC_RELATED = (
     "enterprise",
     "region",
@@ -44,7 +41,7 @@ def published_results(*, programme: Programme | None = None, year: int | None = 
     code, the enterprise's name and the id; ``published_position`` relies on it.
     """
     queryset = (
-        Application.objects.filter(status__in=RESULT_STATUSES)
+        Application.objects.filter(status__in=RESULTS)
         .select_related("enterprise", "region", "call__programme")
         .order_by(
             "-call__year",
@@ -93,7 +90,7 @@ def published_position(application: Application) -> int:
     return (
         Application.objects.filter(
             before,
-            status__in=RESULT_STATUSES,
+            status__in=RESULTS,
             call__programme_id=call.programme_id,
             call__year=call.year,
         )
@@ -108,7 +105,7 @@ def published_position(application: Application) -> int:
 
 def result_years() -> list[int]:
     """Years that have published results, newest first (for the results page filter)."""
-    published = Application.objects.filter(call=OuterRef("pk"), status__in=RESULT_STATUSES)
+    published = Application.objects.filter(call=OuterRef("pk"), status__in=RESULTS)
     return list(
         Call.objects.filter(Exists(published))
         .values_list("year", flat=True)
@@ -124,7 +121,7 @@ def result_programmes() -> QuerySet[Programme]:
     (call, status) index; asked of the applications joined to their calls, SQLite
     reads every published application of the status index for a programme with none.
     """
-    published = Application.objects.filter(call=OuterRef("pk"), status__in=RESULT_STATUSES)
+    published = Application.objects.filter(call=OuterRef("pk"), status__in=RESULTS)
     calls = Call.objects.filter(Exists(published), programme=OuterRef("pk"))
     return Programme.objects.filter(Exists(calls))
 
@@ -136,17 +133,6 @@ def notice_opened_at() -> Subquery:
         .order_by("-at", "-id")
         .values("at")[:1]
     )
-
-
-def notice_ends_at(*, opened_at: datetime | None, days: int) -> datetime | None:
-    """A notice opened at ``opened_at`` runs for ``days`` full days from that moment.
-
-    Counting from the moment (not the calendar day) keeps ``public_notice_days = 0``
-    meaning "no waiting" and makes the end independent of the server's time zone.
-    """
-    if opened_at is None:
-        return None
-    return opened_at + timedelta(days=days)
 
 
 def applications_in_notice(*, call: Call | None = None) -> QuerySet[Application]:
@@ -181,12 +167,7 @@ def notice_entry(application: Application, *, now: datetime | None = None) -> No
     if hasattr(application, "notice_opened_at"):
         opened_at = application.notice_opened_at
     else:
-        opened_at = (
-            application.events.filter(transition="open_public_notice")
-            .order_by("-at", "-id")
-            .values_list("at", flat=True)
-            .first()
-        )
+        opened_at = last_notice_opened_at(application)
     ends_at = notice_ends_at(opened_at=opened_at, days=application.call.public_notice_days)
     return NoticeEntry(
         application=application, ends_at=ends_at, running=bool(ends_at and now < ends_at)

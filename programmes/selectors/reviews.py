@@ -15,32 +15,8 @@ from enterprises.models import Region
 from .. import access
 from ..access import application_list
 from ..models import Application, Call, ReviewAssignment
-from ..workflow import Status
+from ..workflow import HOLDS_QUOTA_PLACE, IN_COUNTY_QUEUE, RANKED, UNDER_EXPERT_REVIEW, Status
 
-QUEUE_STATUSES = (Status.SUBMITTED, Status.RESUBMITTED)
-# A recommendation stops counting against the quota when the application goes back
-# to the county (returned, resubmitted) or leaves the round (withdrawn).
-NOT_COUNTED = (
-    Status.DRAFT,
-    Status.SUBMITTED,
-    Status.RETURNED,
-    Status.RESUBMITTED,
-    Status.WITHDRAWN,
-)
-# Applications the bureau has taken on: the ones a ranking is about.
-RANKED_STATUSES = (
-    Status.ACCEPTED,
-    Status.IN_REVIEW,
-    Status.REVIEWED,
-    Status.APPROVED,
-    Status.IN_PUBLIC_NOTICE,
-    Status.OBJECTION,
-    Status.GRANTED,
-    Status.WARNED,
-    Status.REVOKED,
-    Status.EXPIRED,
-    Status.REJECTED,
-)
 TWO_PLACES = Decimal("0.01")
 
 
@@ -50,7 +26,7 @@ TWO_PLACES = Decimal("0.01")
 def county_queue(*, user) -> QuerySet[Application]:
     """Submitted and resubmitted applications from the officer's regions, oldest first."""
     return (
-        Application.objects.filter(access.county_applications(user), status__in=QUEUE_STATUSES)
+        Application.objects.filter(access.county_applications(user), status__in=IN_COUNTY_QUEUE)
         .select_related("enterprise", "region", "call__programme")
         .order_by("call__closes_on", "call__code", "submitted_at", "id")
     )
@@ -63,19 +39,6 @@ def county_application_get(*, user, pk) -> Application | None:
         .select_related("enterprise", "region", "call__programme")
         .filter(pk=pk)
         .first()
-    )
-
-
-def recommendations_used(*, call_id: int, region_id: int | None) -> int:
-    """How many of the call's applications from the region the county has recommended."""
-    return (
-        Application.objects.filter(
-            call_id=call_id, region_id=region_id, events__transition="recommend"
-        )
-        .exclude(status__in=NOT_COUNTED)
-        .values("pk")
-        .distinct()
-        .count()
     )
 
 
@@ -102,11 +65,10 @@ def quota_usage(*, applications) -> list[QuotaUsage]:
         return []
     counts = (
         Application.objects.filter(
+            HOLDS_QUOTA_PLACE,
             call_id__in={call_id for call_id, _ in pairs},
             region_id__in={region_id for _, region_id in pairs},
-            events__transition="recommend",
         )
-        .exclude(status__in=NOT_COUNTED)
         .values("call_id", "region_id")
         .annotate(used=Count("pk", distinct=True))
         .order_by()
@@ -218,7 +180,7 @@ def assignable_applications(*, user, call: Call) -> QuerySet[Application]:
     """The call's applications an expert may be assigned to now: accepted or in review."""
     return (
         application_list(user=user)
-        .filter(call=call, status__in=(Status.ACCEPTED, Status.IN_REVIEW))
+        .filter(call=call, status__in=UNDER_EXPERT_REVIEW)
         .select_related("enterprise")
         .order_by("enterprise__name", "id")
     )
@@ -264,7 +226,7 @@ def call_ranking(*, user, call: Call) -> list[RankingRow]:
     """
     applications = list(
         application_list(user=user)
-        .filter(call=call, status__in=RANKED_STATUSES)
+        .filter(call=call, status__in=RANKED)
         .select_related("enterprise", "region")
         .prefetch_related(
             Prefetch("assignments", queryset=ReviewAssignment.objects.select_related("expert"))

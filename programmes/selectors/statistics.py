@@ -19,10 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.models import Region
 
 from ..models import AnnouncedFigure, Application, Call, Level, ProductTier, Programme
-from ..workflow import Status
+from ..workflow import SELECTED, Status
 from . import application_list
 
-SELECTED = frozenset({Status.GRANTED, Status.WARNED, Status.REVOKED, Status.EXPIRED})
 ZERO = Decimal("0")
 
 

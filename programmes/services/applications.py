@@ -1,4 +1,4 @@
-"""Creating applications and moving them through the workflow."""
+"""Creating applications: drafts, and published results that enter as granted."""
 
 from decimal import Decimal
 
@@ -6,12 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
 
 from enterprises.models import Enterprise
 
-from ..access import can_make_move
-from ..exceptions import TransitionRefused
 from ..models import (
     Application,
     ApplicationEvent,
@@ -22,9 +19,7 @@ from ..models import (
     ProjectDetail,
     Source,
 )
-from ..workflow import DECIDED, MOVES, Status
-from .audit import audit_transition
-from .notifications import notify_members
+from ..workflow import Status
 
 # Fields that ``full_clean`` must not assign: the FSM refuses direct status writes.
 PROTECTED_FIELDS = ["status"]
@@ -115,88 +110,4 @@ def application_record_result(
             to_status=Status.GRANTED,
             comment=source_note,
         )
-    return application
-
-
-def available_moves(*, application: Application, user) -> list:
-    """The workflow moves ``user`` may make on ``application`` now, in declaration order."""
-    return [
-        move
-        for name, move in MOVES.items()
-        if can_proceed(getattr(application, name)) and can_make_move(user, application, move)
-    ]
-
-
-def application_transition(
-    *,
-    application: Application,
-    actor,
-    transition: str,
-    comment: str = "",
-    expected_status: str | None = None,
-) -> Application:
-    """Make one workflow move: lock, check, move, record, notify.
-
-    Raises ``TransitionRefused`` with a message for the user when the move is
-    unknown, not open from the current state, not the actor's to make, or needs a
-    comment; nothing is written then. ``expected_status`` is the status the person
-    saw when deciding (pages send it back with the form): when a colleague has moved
-    the application since, the move is refused rather than stacked on theirs (empty or
-    None: not checked).
-    """
-    move = MOVES.get(transition)
-    if move is None:
-        raise TransitionRefused(
-            _("“%(transition)s” is not a workflow action."), params={"transition": transition}
-        )
-    comment = (comment or "").strip()
-    with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
-        if expected_status and locked.status != expected_status:
-            raise TransitionRefused(
-                _(
-                    "“%(title)s” has changed since you opened it: it is now “%(status)s”. "
-                    "Nothing was done; look at it again before deciding."
-                ),
-                params={"title": locked.title, "status": locked.get_status_display()},
-            )
-        method = getattr(locked, move.name)
-        if not can_proceed(method):
-            raise TransitionRefused(
-                _("“%(action)s” is not possible while the application is “%(status)s”."),
-                params={"action": move.label, "status": locked.get_status_display()},
-            )
-        if not can_make_move(actor, locked, move):
-            raise TransitionRefused(
-                _("You may not “%(action)s” this application."), params={"action": move.label}
-            )
-        if move.comment_required and not comment:
-            raise TransitionRefused(
-                _("“%(action)s” needs a comment that says why."), params={"action": move.label}
-            )
-        from_status = locked.status
-        method()
-        now = timezone.now()
-        if move.name in {"submit", "resubmit"}:
-            locked.submitted_at = now
-            # The region snapshot is taken at filing: the county that must recommend it.
-            locked.region_id = locked.enterprise.region_id
-        if locked.status in DECIDED and from_status not in DECIDED:
-            locked.decided_at = now
-        locked.save()
-        ApplicationEvent.objects.create(
-            application=locked,
-            actor=actor,
-            at=now,
-            transition=move.name,
-            from_status=from_status,
-            to_status=locked.status,
-            comment=comment,
-        )
-        audit_transition(
-            application=locked, actor=actor, move_name=move.name, from_status=from_status
-        )
-        transaction.on_commit(lambda: notify_members(application=locked, comment=comment))
-    # Keep the caller's object in step with the row; the status field is protected.
-    application.refresh_from_db()
     return application

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Application, Designation, Disbursement, Evaluation, Grade, Kind
-from ..workflow import Status
-from .applications import application_transition
+from ..workflow import HOLDING, Status
+from .workflow import application_move
 
 
 def designation_record(
@@ -26,7 +26,7 @@ def designation_record(
     """The title a granted designation confers."""
     if application.kind != Kind.DESIGNATION:
         raise ValidationError(_("Only designation applications lead to a designation."))
-    if application.status not in {Status.GRANTED, Status.WARNED}:
+    if application.status not in HOLDING:
         raise ValidationError(_("A designation is recorded once the application is granted."))
     designation = Designation(
         application=application,
@@ -71,19 +71,15 @@ def evaluation_record(
             "grade": evaluation.get_grade_display(),
         }
         if evaluation.grade == Grade.FAIL:
-            application_transition(
-                application=application, actor=actor, transition="revoke", comment=reason
-            )
+            application_move(application=application, actor=actor, move="revoke", comment=reason)
         elif evaluation.grade == Grade.BASIC_PASS and application.status == Status.GRANTED:
-            application_transition(
-                application=application, actor=actor, transition="warn", comment=reason
-            )
+            application_move(application=application, actor=actor, move="warn", comment=reason)
         elif (
             evaluation.grade in {Grade.EXCELLENT, Grade.GOOD}
             and application.status == Status.WARNED
         ):
-            application_transition(
-                application=application, actor=actor, transition="lift_warning", comment=reason
+            application_move(
+                application=application, actor=actor, move="lift_warning", comment=reason
             )
     return evaluation
 

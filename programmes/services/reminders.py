@@ -57,13 +57,12 @@ from ..models import (
     Notification,
     ReminderLog,
 )
-from ..workflow import Status
+from ..workflow import HOLDING, Status
 
 CALL_CLOSING_DAYS = 7
 NOTICE_ENDING_DAYS = 2
 DESIGNATION_EXPIRING_DAYS = 90
 EVALUATION_INTERVAL_YEARS = 2
-HOLDING = (Status.GRANTED, Status.WARNED)
 
 Kind = ReminderLog.Kind
 

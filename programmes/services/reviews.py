@@ -1,9 +1,4 @@
-"""Review work: the county's quota-limited recommendation, expert assignments, score sheets.
-
-``application_move`` is the entry point for a move a person makes in a form, an admin
-action or an API call: it adds the rules that belong to two moves (the county quota on
-``recommend``, the notice period on ``grant``) to ``application_transition``.
-"""
+"""Review work: expert assignments, conflict-of-interest declarations and score sheets."""
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,93 +11,10 @@ from django.utils.translation import gettext as _
 from enterprises.models import Membership
 
 from .. import access
-from ..access import can_make_move
-from ..exceptions import TransitionRefused
-from ..models import Application, Call, ReviewAssignment, ReviewScore, ScoreCriterion
-from ..selectors.reviews import recommendations_used
-from ..workflow import MOVES, Status
-from .applications import application_transition
+from ..models import Application, ReviewAssignment, ReviewScore, ScoreCriterion
+from ..workflow import UNDER_EXPERT_REVIEW, Status
 
-ASSIGNABLE = (Status.ACCEPTED, Status.IN_REVIEW)
 TWO_PLACES = Decimal("0.01")
-
-
-# --- County recommendation under a quota -----------------------------------------
-
-
-def application_recommend(
-    *, application: Application, actor, comment: str = "", expected_status: str | None = None
-) -> Application:
-    """Recommend for the county, refusing once the call's quota for that county is used.
-
-    The call row is locked first, so two officers recommending at the same moment
-    are counted one after the other and cannot both take the last place.
-    """
-    with transaction.atomic():
-        call = Call.objects.select_for_update().get(pk=application.call_id)
-        locked = Application.objects.select_for_update().get(pk=application.pk)
-        move = MOVES["recommend"]
-        quota = call.recommendation_quota
-        # Refusals for the wrong state or the wrong person come from the transition itself.
-        if (
-            quota is not None
-            and locked.status in move.sources
-            and can_make_move(actor, locked, move)
-        ):
-            used = recommendations_used(call_id=call.pk, region_id=locked.region_id)
-            if used >= quota:
-                raise TransitionRefused(
-                    _(
-                        "The recommendation quota for this call is used up in this county: "
-                        "%(used)s of %(quota)s recommended. Return or withdraw a recommendation "
-                        "first, or ask the bureau."
-                    ),
-                    params={"used": used, "quota": quota},
-                )
-        return application_transition(
-            application=application,
-            actor=actor,
-            transition="recommend",
-            comment=comment,
-            expected_status=expected_status,
-        )
-
-
-def application_move(
-    *,
-    application: Application,
-    actor,
-    transition: str,
-    comment: str = "",
-    expected_status: str | None = None,
-) -> Application:
-    """Make a workflow move on a person's behalf, with the rules some moves carry.
-
-    ``recommend`` goes through the county quota, ``grant`` waits for the end of the
-    public notice; every other move is ``application_transition`` unchanged.
-    Admin actions and API endpoints should call this rather than the bare transition.
-    ``expected_status``: see ``application_transition``.
-    """
-    if transition == "recommend":
-        return application_recommend(
-            application=application,
-            actor=actor,
-            comment=comment,
-            expected_status=expected_status,
-        )
-    if transition == "grant":
-        from .public import public_notice_grant  # public builds on this module
-
-        return public_notice_grant(
-            application=application, actor=actor, comment=comment, expected_status=expected_status
-        )
-    return application_transition(
-        application=application,
-        actor=actor,
-        transition=transition,
-        comment=comment,
-        expected_status=expected_status,
-    )
 
 
 # --- Assigning experts ------------------------------------------------------------
@@ -120,7 +32,7 @@ def expert_assign(*, application: Application, expert, actor) -> ReviewAssignmen
     # acting (or asking to act) for the enterprise is a conflict of interest.
     if Membership.objects.filter(user=expert, enterprise_id=application.enterprise_id).exists():
         raise ValidationError(_("An expert cannot review their own enterprise's application."))
-    if application.status not in ASSIGNABLE:
+    if application.status not in UNDER_EXPERT_REVIEW:
         raise ValidationError(
             _(
                 "Experts are assigned once the bureau has accepted the application "
@@ -193,7 +105,7 @@ def review_declare_no_conflict(*, assignment: ReviewAssignment, actor) -> Review
         locked = _locked_own_assignment(assignment, actor)
         if locked.submitted_at is not None:
             raise ValidationError(_("This assignment is closed."))
-        if locked.application.status not in ASSIGNABLE:
+        if locked.application.status not in UNDER_EXPERT_REVIEW:
             raise ValidationError(_("This application is no longer under expert review."))
         if locked.no_conflict_declared_at is None:
             locked.no_conflict_declared_at = timezone.now()
@@ -302,9 +214,3 @@ def review_save_scores(
         locked.save()
     assignment.refresh_from_db()
     return assignment
-
-
-def move_label(transition: str) -> str:
-    """The user-facing name of a workflow move (for messages)."""
-    move = MOVES.get(transition)
-    return str(move.label) if move else transition

@@ -24,21 +24,13 @@ from ..selectors.applicant import (
     open_call_list,
     return_comment,
 )
-from ..services import available_moves
-from ..services.applicant import (
-    application_file,
-    application_submit,
-    application_update,
-    application_withdraw,
-    call_closed_reason,
-    notification_mark_read,
-    submission_problems,
-)
+from ..services.applicant import application_file, application_update, notification_mark_read
 from ..services.attachments import attachment_add, attachment_delete
-from ..workflow import Actor, Status
+from ..services.workflow import application_move, available_moves
+from ..workflow import MOVES, Actor, Status, call_closed_reason, filing_move, filing_problems
 
 # The moves an applicant makes from the portal; the workflow says when each is open.
-APPLICANT_MOVES = {"submit", "resubmit", "withdraw"}
+APPLICANT_MOVES = {name for name, move in MOVES.items() if Actor.APPLICANT in move.actors}
 APPLICATIONS_PER_PAGE = 50
 
 
@@ -77,8 +69,9 @@ def calls(request):
 
 def _post_submit(request, application):
     """Try to send an application just saved; a refusal leaves it saved as it is."""
+    move = filing_move(application.status) or MOVES["submit"]
     try:
-        application_submit(application=application, actor=request.user)
+        application_move(application=application, actor=request.user, move=move.name)
     except ValidationError as error:
         _show_errors(request, error)
         messages.info(request, _("Your changes are saved; the application is not sent yet."))
@@ -205,7 +198,7 @@ def application_detail(request, pk):
     moves = [
         move
         for move in available_moves(application=application, user=request.user)
-        if move.name in APPLICANT_MOVES and Actor.APPLICANT in move.actors
+        if move.name in APPLICANT_MOVES
     ]
     editable = access.can_edit_application(request.user, application)
     context = {
@@ -221,8 +214,8 @@ def application_detail(request, pk):
         "moves": moves,
         "editable": editable,
         "attachment_form": AttachmentForm() if editable else None,
-        "problems": submission_problems(application=application) if editable else [],
-        "closed_reason": call_closed_reason(application=application, on=timezone.localdate())
+        "problems": filing_problems(application) if editable else [],
+        "closed_reason": call_closed_reason(application.call, timezone.localdate())
         if application.status == Status.DRAFT
         else None,
     }
@@ -318,12 +311,9 @@ def application_action(request, pk):
     action = request.POST.get("action", "")
     comment = request.POST.get("comment", "")
     try:
-        if action in {"submit", "resubmit"}:
-            application_submit(application=application, actor=request.user, comment=comment)
-        elif action == "withdraw":
-            application_withdraw(application=application, actor=request.user, comment=comment)
-        else:
+        if action not in APPLICANT_MOVES:
             raise ValidationError(_("Choose an action."))
+        application_move(application=application, actor=request.user, move=action, comment=comment)
     except ValidationError as error:
         _show_errors(request, error)
     else:

@@ -39,17 +39,17 @@ from ..selectors.reviews import (
     expert_assignments,
     quota_usage,
 )
-from ..services import application_transition, available_moves
 from ..services.public import public_notice_confirm
 from ..services.reviews import (
-    application_move,
-    application_recommend,
     experts_assign_bulk,
     review_declare_conflict,
     review_declare_no_conflict,
     review_save_scores,
 )
-from ..workflow import Status
+from ..services.workflow import application_move, available_moves, held_back_moves
+from ..workflow import MOVES, Status
+
+COUNTY_DECISIONS = {name for name, _label in CountyDecisionForm.ACTIONS}
 
 
 def _require(user, desk: str):
@@ -115,7 +115,10 @@ def county_application_view(request, pk, form=None):
         {
             "quota": quota_usage(applications=[application])[0],
             "decision_form": form or CountyDecisionForm(),
-            "can_decide": application.status in (Status.SUBMITTED, Status.RESUBMITTED),
+            "can_decide": any(
+                move.name in COUNTY_DECISIONS
+                for move in available_moves(application=application, user=request.user)
+            ),
             "events": application.events.select_related("actor"),
         }
     )
@@ -137,24 +140,18 @@ def county_decide_view(request, pk):
     action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
     expected_status = form.cleaned_data["expected_status"]
     try:
+        application_move(
+            application=application,
+            actor=request.user,
+            move=action,
+            comment=comment,
+            expected_status=expected_status,
+        )
         if action == "recommend":
-            application_recommend(
-                application=application,
-                actor=request.user,
-                comment=comment,
-                expected_status=expected_status,
-            )
             messages.success(
                 request, _("“%(title)s” is recommended.") % {"title": application.title}
             )
         else:
-            application_transition(
-                application=application,
-                actor=request.user,
-                transition="return_for_revision",
-                comment=comment,
-                expected_status=expected_status,
-            )
             messages.success(
                 request,
                 _("“%(title)s” is returned to the applicant for revision.")
@@ -357,10 +354,10 @@ def desk_assign_view(request, pk):
     applications = list(form.cleaned_data["applications"])
     if form.cleaned_data["start_review"]:
         for application in applications:
-            if application.status == Status.ACCEPTED:
+            if application.status in MOVES["start_review"].sources:
                 try:
-                    application_transition(
-                        application=application, actor=request.user, transition="start_review"
+                    application_move(
+                        application=application, actor=request.user, move="start_review"
                     )
                 except ValidationError as error:
                     messages.error(request, _error_text(error))
@@ -423,6 +420,7 @@ def desk_application_view(request, pk, move_form=None):
         {
             "moves": moves,
             "move_form": move_form or (WorkflowMoveForm(moves=moves) if moves else None),
+            "held_back": held_back_moves(application=application, user=request.user),
             "events": application.events.select_related("actor"),
             "assignments": assignments,
             "objections": application.objections.all(),
@@ -451,7 +449,7 @@ def desk_move_view(request, pk):
         application_move(
             application=application,
             actor=request.user,
-            transition=form.cleaned_data["transition"],
+            move=form.cleaned_data["move"],
             comment=form.cleaned_data["comment"],
             expected_status=form.cleaned_data["expected_status"],
         )

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from programmes.models import ApplicationEvent, Attachment, ProductTier
 from programmes.workflow import Status
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +21,17 @@ def names(response):
     return [move["name"] for move in response.json()["transitions"]]
 
 
-def test_applicant_sees_submit_and_withdraw_on_a_draft(world, client_for, applicant):
+def test_applicant_sees_submit_and_withdraw_on_a_complete_draft(world, client_for, applicant):
+    factories.ready_to_file(world.draft)
+
     response = client_for(applicant).get(transitions_url(world.draft))
 
     assert names(response) == ["submit", "withdraw"]
     assert response.json()["status"] == "draft"
+
+
+def test_submit_is_not_offered_while_the_draft_is_incomplete(world, client_for, applicant):
+    assert names(client_for(applicant).get(transitions_url(world.draft))) == ["withdraw"]
 
 
 def test_officer_sees_the_county_moves_on_a_submitted_application(world, client_for, officer):
@@ -108,8 +115,11 @@ def test_submitting_an_incomplete_draft_is_refused_with_the_missing_items(
 ):
     response = client_for(applicant).post(transitions_url(world.draft), {"transition": "submit"})
 
-    assert response.status_code == 400
-    assert "before submitting" in response.json()["message"]
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "transition_refused"
+    assert "Fill in “tier” before submitting." in body["message"]
+    assert "Attach at least one document before submitting." in body["message"]
     world.draft.refresh_from_db()
     assert world.draft.status == Status.DRAFT
 

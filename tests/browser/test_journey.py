@@ -106,9 +106,9 @@ def flash(page):
     return " ".join(page.locator(".messages").all_inner_texts())
 
 
-def workflow_move(page, application, transition):
+def workflow_move(page, application, move):
     page.goto(f"/desk/applications/{application.pk}/")
-    page.select_option("#id_transition", transition)
+    page.select_option("#id_move", move)
     with page.expect_navigation():
         page.locator("#workflow button[type=submit]").click()
     application.refresh_from_db()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from enterprises.models import Membership
 from programmes.models import Application, Attachment, Kind
-from programmes.services import application_transition
+from programmes.services import application_move
 from programmes.workflow import Status
 from tests import factories
 
@@ -222,7 +222,7 @@ def test_user_without_an_approved_enterprise_is_sent_to_link_one(client, call):
 
 def test_withdraw_before_a_decision(client, applicant, enterprise, call):
     application = filed(enterprise, call)
-    application_transition(application=application, actor=applicant, transition="submit")
+    application_move(application=application, actor=applicant, move="submit")
     client.force_login(applicant)
 
     detail = client.get(reverse("programmes:application-detail", args=[application.pk]))
@@ -256,11 +256,11 @@ def test_returned_application_is_edited_and_resubmitted_with_the_comment_in_view
     client, applicant, officer, enterprise, call
 ):
     application = filed(enterprise, call)
-    application_transition(application=application, actor=applicant, transition="submit")
-    application_transition(
+    application_move(application=application, actor=applicant, move="submit")
+    application_move(
         application=application,
         actor=officer,
-        transition="return_for_revision",
+        move="return_for_revision",
         comment="Attach the third-party test report.",
     )
     client.force_login(applicant)
@@ -292,11 +292,11 @@ def test_returned_application_is_edited_and_resubmitted_with_the_comment_in_view
 def test_resubmission_is_allowed_after_the_closing_date(client, applicant, officer, enterprise):
     call = make_call()
     application = filed(enterprise, call)
-    application_transition(application=application, actor=applicant, transition="submit")
-    application_transition(
+    application_move(application=application, actor=applicant, move="submit")
+    application_move(
         application=application,
         actor=officer,
-        transition="return_for_revision",
+        move="return_for_revision",
         comment="Fix the title.",
     )
     call.closes_on = timezone.localdate() - timedelta(days=1)
@@ -314,7 +314,7 @@ def test_resubmission_is_allowed_after_the_closing_date(client, applicant, offic
 
 def test_submitted_application_cannot_be_edited(client, applicant, enterprise, call):
     application = filed(enterprise, call)
-    application_transition(application=application, actor=applicant, transition="submit")
+    application_move(application=application, actor=applicant, move="submit")
     client.force_login(applicant)
 
     response = client.post(
@@ -360,8 +360,8 @@ def test_detail_shows_the_timeline_with_applicant_facing_names(
     client, applicant, officer, enterprise, call
 ):
     application = filed(enterprise, call)
-    application_transition(application=application, actor=applicant, transition="submit")
-    application_transition(application=application, actor=officer, transition="recommend")
+    application_move(application=application, actor=applicant, move="submit")
+    application_move(application=application, actor=officer, move="recommend")
     client.force_login(applicant)
 
     page = client.get(reverse("programmes:application-detail", args=[application.pk]))

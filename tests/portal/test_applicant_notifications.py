@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from enterprises.models import Membership
 from programmes.models import Notification
-from programmes.services import application_transition
+from programmes.services import application_move
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -14,9 +14,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def submitted(enterprise, applicant, django_capture_on_commit_callbacks):
-    application = factories.ApplicationFactory(enterprise=enterprise, title="纳米涂层")
+    application = factories.ready_to_file(
+        factories.ApplicationFactory(enterprise=enterprise, title="纳米涂层")
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        application_transition(application=application, actor=applicant, transition="submit")
+        application_move(application=application, actor=applicant, move="submit")
     return application
 
 
@@ -28,10 +30,10 @@ def test_status_change_notifies_approved_members_only(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        application_transition(
+        application_move(
             application=submitted,
             actor=officer,
-            transition="return_for_revision",
+            move="return_for_revision",
             comment="Add the test report.",
         )
 
@@ -63,7 +65,7 @@ def test_notifications_page_lists_and_marks_read(client, applicant, submitted):
 
 def test_mark_all_read(client, applicant, submitted, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        application_transition(application=submitted, actor=applicant, transition="withdraw")
+        application_move(application=submitted, actor=applicant, move="withdraw")
     client.force_login(applicant)
 
     client.post(reverse("programmes:notifications-read-all"))

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from programmes.exceptions import TransitionRefused
+from programmes.exceptions import MoveRefused
 from programmes.models import (
     ApplicationEvent,
     Kind,
@@ -20,9 +20,8 @@ from programmes.models import (
 from programmes.services.public import (
     objection_lodge,
     public_notice_confirm,
-    public_notice_grant,
 )
-from programmes.services.reviews import application_move
+from programmes.services.workflow import application_move
 from programmes.workflow import Status
 from tests import factories
 
@@ -80,8 +79,8 @@ def test_the_latest_opening_counts_after_a_reopened_notice(enterprise, call):
         from_status=Status.APPROVED,
         to_status=Status.IN_PUBLIC_NOTICE,
     )
-    with pytest.raises(TransitionRefused, match="runs until"):
-        public_notice_grant(application=application, actor=factories.staff_user())
+    with pytest.raises(MoveRefused, match="runs until"):
+        application_move(application=application, actor=factories.staff_user(), move="grant")
 
 
 def test_anyone_lodges_an_objection_and_nothing_else_changes(client, enterprise, call):
@@ -177,8 +176,8 @@ def test_zero_notice_days_means_no_waiting(staff, enterprise):
 
 def test_a_single_grant_waits_for_the_notice_too(staff, enterprise, call):
     application = in_notice(enterprise, call, opened_days_ago=1)
-    with pytest.raises(TransitionRefused, match="runs until"):
-        application_move(application=application, actor=staff, transition="grant")
+    with pytest.raises(MoveRefused, match="runs until"):
+        application_move(application=application, actor=staff, move="grant")
     application.refresh_from_db()
     assert application.status == Status.IN_PUBLIC_NOTICE
 
@@ -202,7 +201,7 @@ def test_grant_sets_the_award_from_the_programmes_reward_for_the_tier(staff, ent
         application=application, product_name="石墨烯", tier=ProductTier.PROVINCIAL_FIRST
     )
 
-    public_notice_grant(application=application, actor=staff)
+    application_move(application=application, actor=staff, move="grant")
 
     application.refresh_from_db()
     assert application.awarded_amount == Decimal("500000")

@@ -152,7 +152,7 @@ def test_only_staff_post_on_the_desk(client, world, role):
     confirm = reverse("review:desk-confirm-notice", args=[world["call"].pk])
     assign = reverse("review:desk-assign", args=[world["call"].pk])
 
-    assert client.post(move, {"transition": "reject", "comment": "x"}).status_code == 403
+    assert client.post(move, {"move": "reject", "comment": "x"}).status_code == 403
     assert client.post(confirm).status_code == 403
     assert client.post(assign, {}).status_code == 403
     world["queued"].refresh_from_db()

@@ -6,10 +6,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from programmes.exceptions import TransitionRefused
+from programmes.exceptions import MoveRefused
 from programmes.models import Application, ApplicationEvent
-from programmes.services import application_transition
-from programmes.services.reviews import application_move, application_recommend
+from programmes.services import application_move
 from programmes.workflow import Status
 from tests import factories
 
@@ -34,7 +33,7 @@ def submitted(enterprise, call, **kwargs):
 
 
 def recommended_by(officer, application):
-    return application_recommend(application=application, actor=officer)
+    return application_move(application=application, actor=officer, move="recommend")
 
 
 def test_queue_lists_submitted_applications_of_the_officers_regions_only(
@@ -150,9 +149,7 @@ def test_quota_is_counted_per_county_and_per_call(officer, enterprise, other_ent
 def test_a_returned_recommendation_frees_its_place(officer, staff, enterprise, call):
     first = recommended_by(officer, submitted(enterprise, call))
     recommended_by(officer, submitted(enterprise, call))
-    application_transition(
-        application=first, actor=staff, transition="return_for_revision", comment="Fix it"
-    )
+    application_move(application=first, actor=staff, move="return_for_revision", comment="Fix it")
 
     third = recommended_by(officer, submitted(enterprise, call))
 
@@ -170,8 +167,8 @@ def test_every_entry_point_gets_the_quota_through_application_move(officer, ente
         recommended_by(officer, submitted(enterprise, call))
     third = submitted(enterprise, call)
 
-    with pytest.raises(TransitionRefused):
-        application_move(application=third, actor=officer, transition="recommend")
+    with pytest.raises(MoveRefused):
+        application_move(application=third, actor=officer, move="recommend")
 
     assert Application.objects.filter(status=Status.RECOMMENDED).count() == 2
     assert not ApplicationEvent.objects.filter(application=third).exists()
@@ -179,8 +176,8 @@ def test_every_entry_point_gets_the_quota_through_application_move(officer, ente
 
 def test_wrong_state_is_refused_by_the_workflow_not_the_quota(officer, enterprise, call):
     draft = factories.ApplicationFactory(enterprise=enterprise, call=call)
-    with pytest.raises(TransitionRefused, match="not possible"):
-        application_recommend(application=draft, actor=officer)
+    with pytest.raises(MoveRefused, match="not possible"):
+        application_move(application=draft, actor=officer, move="recommend")
 
 
 def test_officer_of_another_county_gets_404_on_the_application(
@@ -224,9 +221,9 @@ def test_two_officers_racing_for_the_last_place_get_one_recommendation(region):
     def recommend(officer, application):
         try:
             barrier.wait()
-            application_recommend(application=application, actor=officer)
+            application_move(application=application, actor=officer, move="recommend")
             outcomes.append("recommended")
-        except TransitionRefused:
+        except MoveRefused:
             outcomes.append("refused")
         finally:
             connection.close()
@@ -250,11 +247,13 @@ def test_an_application_drafted_before_its_county_was_set_reaches_that_county(
     city = factories.RegionFactory(code="330400", name="嘉兴市", level="city")
     enterprise = factories.EnterpriseFactory(region=city)
     member = factories.applicant_for(enterprise, username="early-drafter")
-    application = factories.ApplicationFactory(enterprise=enterprise, call=call, title="早期草稿")
+    application = factories.ready_to_file(
+        factories.ApplicationFactory(enterprise=enterprise, call=call, title="早期草稿")
+    )
     enterprise.region = region
     enterprise.save()
 
-    application_transition(application=application, actor=member, transition="submit")
+    application_move(application=application, actor=member, move="submit")
 
     application.refresh_from_db()
     assert application.region == region

@@ -185,7 +185,7 @@ def test_staff_move_an_application_through_the_desk_form(client, staff, enterpri
     page = reverse("review:desk-application", args=[application.pk])
 
     assert "Accept (formal check passed)" in client.get(page).content.decode()
-    client.post(reverse("review:desk-move", args=[application.pk]), {"transition": "accept"})
+    client.post(reverse("review:desk-move", args=[application.pk]), {"move": "accept"})
 
     application.refresh_from_db()
     assert application.status == Status.ACCEPTED
@@ -199,7 +199,7 @@ def test_a_move_not_open_to_staff_is_rejected_by_the_form(client, staff, enterpr
     client.force_login(staff)
 
     response = client.post(
-        reverse("review:desk-move", args=[application.pk]), {"transition": "recommend"}
+        reverse("review:desk-move", args=[application.pk]), {"move": "recommend"}
     )
 
     assert response.status_code == 400
@@ -213,7 +213,7 @@ def test_no_move_is_preselected(client, staff, enterprise, call):
     )
     client.force_login(staff)
 
-    response = client.post(reverse("review:desk-move", args=[application.pk]), {"transition": ""})
+    response = client.post(reverse("review:desk-move", args=[application.pk]), {"move": ""})
 
     assert response.status_code == 400
     application.refresh_from_db()
@@ -227,7 +227,7 @@ def test_a_move_needing_a_comment_is_refused_with_a_message(client, staff, enter
     client.force_login(staff)
 
     response = client.post(
-        reverse("review:desk-move", args=[application.pk]), {"transition": "reject"}, follow=True
+        reverse("review:desk-move", args=[application.pk]), {"move": "reject"}, follow=True
     )
 
     assert "needs a comment" in response.content.decode()

@@ -1,7 +1,7 @@
 """A decision taken on a page a colleague has since acted on is refused, not stacked.
 
 Every page that moves an application sends back the status it showed; the service
-compares it under the row lock (``application_transition(expected_status=...)``).
+compares it under the row lock (``application_move(expected_status=...)``).
 """
 
 import pytest
@@ -9,10 +9,9 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from programmes.exceptions import TransitionRefused
+from programmes.exceptions import MoveRefused
 from programmes.models import ApplicationEvent
-from programmes.services import application_transition
-from programmes.services.reviews import application_move
+from programmes.services import application_move
 from programmes.workflow import Status
 from tests import factories
 
@@ -31,17 +30,17 @@ def colleague():
 
 def approved_by(user, application):
     """The colleague approves first, from their own page."""
-    application_transition(application=application, actor=user, transition="approve")
+    application_move(application=application, actor=user, move="approve")
 
 
 def test_the_service_refuses_a_move_based_on_an_old_status(reviewed, staff, colleague):
     approved_by(colleague, reviewed)
 
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(MoveRefused) as refused:
         application_move(
             application=reviewed,
             actor=staff,
-            transition="reject",
+            move="reject",
             comment="材料不实",
             expected_status=Status.REVIEWED,
         )
@@ -58,7 +57,7 @@ def test_without_an_expected_status_the_move_is_judged_on_the_current_state(
 ):
     approved_by(colleague, reviewed)
 
-    application_move(application=reviewed, actor=staff, transition="reject", comment="材料不实")
+    application_move(application=reviewed, actor=staff, move="reject", comment="材料不实")
 
     reviewed.refresh_from_db()
     assert reviewed.status == Status.REJECTED
@@ -74,7 +73,7 @@ def test_the_desk_page_sends_the_status_it_showed_and_a_stale_decision_is_refuse
     approved_by(colleague, reviewed)
     response = client.post(
         reverse("review:desk-move", args=[reviewed.pk]),
-        {"transition": "reject", "comment": "材料不实", "expected_status": "reviewed"},
+        {"move": "reject", "comment": "材料不实", "expected_status": "reviewed"},
         follow=True,
     )
 
@@ -92,8 +91,8 @@ def test_the_admin_page_sends_the_status_it_showed_and_a_stale_decision_is_refus
 
     approved_by(colleague, reviewed)
     response = client.post(
-        reverse("admin:programmes_application_transition", args=[reviewed.pk]),
-        {"transition": "reject", "comment": "材料不实", "expected_status": "reviewed"},
+        reverse("admin:programmes_application_move", args=[reviewed.pk]),
+        {"move": "reject", "comment": "材料不实", "expected_status": "reviewed"},
         follow=True,
     )
 
@@ -113,9 +112,7 @@ def test_two_county_officers_cannot_recommend_and_return_the_same_application(
     queue = client.get(reverse("review:county-queue")).content.decode()
     assert 'name="expected_status" value="submitted"' in queue
 
-    application_move(
-        application=application, actor=other, transition="recommend", comment="同意推荐"
-    )
+    application_move(application=application, actor=other, move="recommend", comment="同意推荐")
     response = client.post(
         reverse("review:county-decide", args=[application.pk]),
         {"action": "return_for_revision", "comment": "请补充", "expected_status": "submitted"},

@@ -9,7 +9,7 @@ from enterprises import access as enterprise_access
 from programmes import access
 from programmes.access import application_list, attachment_list
 from programmes.models import Attachment
-from programmes.services import application_transition
+from programmes.services import application_move
 from programmes.workflow import Status
 from tests import factories
 from tests.programmes.test_selectors import build_world
@@ -113,8 +113,8 @@ def test_others_may_not_delete_a_draft(request, enterprise, who):
 
 
 def test_application_with_a_timeline_may_not_be_deleted_by_anyone(enterprise, applicant, staff):
-    application = factories.ApplicationFactory(enterprise=enterprise)
-    application_transition(application=application, actor=applicant, transition="submit")
+    application = factories.ready_to_file(factories.ApplicationFactory(enterprise=enterprise))
+    application_move(application=application, actor=applicant, move="submit")
     assert not access.can_delete_application(applicant, application)
     assert not access.can_delete_application(staff, application)
 

@@ -29,7 +29,7 @@ from programmes.models import (
     ReviewAssignment,
     Source,
 )
-from programmes.services import application_transition, designation_record
+from programmes.services import application_move, designation_record
 from programmes.workflow import Status
 from tests import factories
 
@@ -407,8 +407,8 @@ def test_history_is_viewable_but_cannot_be_reverted(client, staff, submitted):
 # --- Workflow on one application --------------------------------------------------------------
 
 
-def transition_url(application):
-    return reverse("admin:programmes_application_transition", args=[application.pk])
+def move_url(application):
+    return reverse("admin:programmes_application_move", args=[application.pk])
 
 
 def test_change_page_offers_the_moves_the_user_may_make(client, officer, submitted):
@@ -421,7 +421,7 @@ def test_change_page_offers_the_moves_the_user_may_make(client, officer, submitt
 
 def test_workflow_button_makes_the_move(client, officer, submitted):
     client.force_login(officer)
-    response = client.post(transition_url(submitted), {"transition": "recommend"})
+    response = client.post(move_url(submitted), {"move": "recommend"})
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == Status.RECOMMENDED
@@ -436,7 +436,7 @@ def test_workflow_button_makes_the_move(client, officer, submitted):
 
 def test_workflow_button_reports_a_refused_move_and_changes_nothing(client, officer, submitted):
     client.force_login(officer)
-    response = client.post(transition_url(submitted), {"transition": "accept"})
+    response = client.post(move_url(submitted), {"move": "accept"})
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == Status.SUBMITTED
@@ -446,12 +446,12 @@ def test_workflow_button_reports_a_refused_move_and_changes_nothing(client, offi
 
 def test_workflow_button_needs_a_comment_where_the_move_does(client, officer, submitted):
     client.force_login(officer)
-    client.post(transition_url(submitted), {"transition": "return_for_revision"})
+    client.post(move_url(submitted), {"move": "return_for_revision"})
     submitted.refresh_from_db()
     assert submitted.status == Status.SUBMITTED
     client.post(
-        transition_url(submitted),
-        {"transition": "return_for_revision", "comment": "Test report missing"},
+        move_url(submitted),
+        {"move": "return_for_revision", "comment": "Test report missing"},
     )
     submitted.refresh_from_db()
     assert submitted.status == Status.RETURNED
@@ -460,14 +460,14 @@ def test_workflow_button_needs_a_comment_where_the_move_does(client, officer, su
 
 def test_unknown_move_is_a_message_not_an_error(client, staff, submitted):
     client.force_login(staff)
-    response = client.post(transition_url(submitted), {"transition": "teleport"})
+    response = client.post(move_url(submitted), {"move": "teleport"})
     assert response.status_code == 302
     assert any("not a workflow action" in message for message in messages_of(response))
 
 
 def test_workflow_button_on_an_application_elsewhere_does_nothing(client, officer, elsewhere):
     client.force_login(officer)
-    response = client.post(transition_url(elsewhere), {"transition": "recommend"})
+    response = client.post(move_url(elsewhere), {"move": "recommend"})
     assert response.status_code == 302
     elsewhere.refresh_from_db()
     assert elsewhere.status == Status.SUBMITTED
@@ -864,12 +864,12 @@ def test_application_autocomplete_is_scoped(client, officer, submitted, elsewher
     assert ids == {submitted.pk}
 
 
-def test_application_transition_service_and_admin_agree(client, staff, submitted):
+def test_application_move_service_and_admin_agree(client, staff, submitted):
     """A move made elsewhere shows on the admin page's timeline."""
-    application_transition(
+    application_move(
         application=submitted,
         actor=staff,
-        transition="return_for_revision",
+        move="return_for_revision",
         comment="Missing licence",
     )
     client.force_login(staff)

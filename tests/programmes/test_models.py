@@ -22,7 +22,7 @@ from programmes.models import (
     ProductDetail,
     attachment_path,
 )
-from programmes.services import application_transition
+from programmes.services import application_move
 from programmes.workflow import Status
 from tests import factories
 
@@ -47,8 +47,8 @@ def test_enterprise_without_applications_can_be_deleted(enterprise, staff, appli
 
 
 def test_application_with_timeline_events_cannot_be_deleted(enterprise, applicant, staff):
-    application = factories.ApplicationFactory(enterprise=enterprise)
-    application_transition(application=application, actor=applicant, transition="submit")
+    application = factories.ready_to_file(factories.ApplicationFactory(enterprise=enterprise))
+    application_move(application=application, actor=applicant, move="submit")
     assert not can_delete_application(staff, application)
     with pytest.raises(ProtectedError), transaction.atomic():
         application.delete()
@@ -81,8 +81,8 @@ def test_granted_application_with_designation_cannot_be_deleted(enterprise):
 
 
 def test_user_who_acted_on_an_application_cannot_be_deleted(enterprise, applicant):
-    application = factories.ApplicationFactory(enterprise=enterprise)
-    application_transition(application=application, actor=applicant, transition="submit")
+    application = factories.ready_to_file(factories.ApplicationFactory(enterprise=enterprise))
+    application_move(application=application, actor=applicant, move="submit")
     with pytest.raises(ProtectedError), transaction.atomic():
         applicant.delete()
 

@@ -12,7 +12,7 @@ from enterprises.models import Membership, Region
 from programmes.access import application_list, attachment_list, designation_list, event_list
 from programmes.models import Application, Attachment, Designation, Kind, Level
 from programmes.selectors import application_details_fetch, application_get, open_work_by_programme
-from programmes.services import application_transition
+from programmes.services import application_move
 from programmes.workflow import Status
 from tests import factories
 
@@ -212,9 +212,7 @@ def test_a_user_with_several_roles_sees_the_union_once(world):
 def test_officer_never_sees_a_draft_withdrawn_before_it_was_filed(world):
     officer = world.users["nanhu_officer"]
     draft = world.apps["nanhu", Status.DRAFT]
-    application_transition(
-        application=draft, actor=world.users["nanhu_applicant"], transition="withdraw"
-    )
+    application_move(application=draft, actor=world.users["nanhu_applicant"], move="withdraw")
     assert draft.status == Status.WITHDRAWN
     assert application_get(user=officer, pk=draft.pk) is None
     assert application_get(user=world.users["nanhu_applicant"], pk=draft.pk) == draft
@@ -223,20 +221,18 @@ def test_officer_never_sees_a_draft_withdrawn_before_it_was_filed(world):
 def test_officer_sees_an_application_withdrawn_after_filing(world):
     officer = world.users["nanhu_officer"]
     applicant = world.users["nanhu_applicant"]
-    application = world.apps["nanhu", Status.DRAFT]
-    application_transition(application=application, actor=applicant, transition="submit")
-    application_transition(application=application, actor=applicant, transition="withdraw")
+    application = factories.ready_to_file(world.apps["nanhu", Status.DRAFT])
+    application_move(application=application, actor=applicant, move="submit")
+    application_move(application=application, actor=applicant, move="withdraw")
     assert application.status == Status.WITHDRAWN
     assert application_get(user=officer, pk=application.pk) == application
 
 
 def test_draft_becomes_visible_to_the_officer_once_submitted(world):
     officer = factories.county_officer(world.regions["nanhu"], username="fresh-officer")
-    draft = world.apps["nanhu", Status.DRAFT]
+    draft = factories.ready_to_file(world.apps["nanhu", Status.DRAFT])
     assert application_get(user=officer, pk=draft.pk) is None
-    application_transition(
-        application=draft, actor=world.users["nanhu_applicant"], transition="submit"
-    )
+    application_move(application=draft, actor=world.users["nanhu_applicant"], move="submit")
     assert application_get(user=officer, pk=draft.pk) == draft
 
 
@@ -250,15 +246,17 @@ def test_officer_scope_follows_the_region_at_filing_not_the_enterprise_move(worl
 
 
 def test_event_list_follows_the_application_scope(world):
-    application_transition(
+    factories.ready_to_file(world.apps["nanhu", Status.DRAFT])
+    factories.ready_to_file(world.apps["xiuzhou", Status.DRAFT])
+    application_move(
         application=world.apps["nanhu", Status.DRAFT],
         actor=world.users["nanhu_applicant"],
-        transition="submit",
+        move="submit",
     )
-    application_transition(
+    application_move(
         application=world.apps["xiuzhou", Status.DRAFT],
         actor=world.users["xiuzhou_applicant"],
-        transition="submit",
+        move="submit",
     )
     assert event_list(user=world.users["nanhu_applicant"]).count() == 1
     assert event_list(user=world.users["city_officer"]).count() == 2

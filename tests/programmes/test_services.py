@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from programmes.exceptions import TransitionRefused
+from programmes.exceptions import MoveRefused
 from programmes.models import (
     Application,
     ApplicationEvent,
@@ -25,8 +25,8 @@ from programmes.models import (
 )
 from programmes.services import (
     application_create,
+    application_move,
     application_record_result,
-    application_transition,
     designation_record,
     disbursement_record,
     evaluation_record,
@@ -215,7 +215,7 @@ def test_recorded_designation_result_can_be_warned_later(enterprise, staff):
         source=Source.IMPORT,
         source_note="名单",
     )
-    application_transition(application=application, actor=staff, transition="warn")
+    application_move(application=application, actor=staff, move="warn")
     assert application.status == Status.WARNED
 
 
@@ -360,7 +360,7 @@ EVALUATED_FROM_WARNED = [
 
 @pytest.mark.parametrize(("score", "status", "event"), EVALUATED_FROM_WARNED)
 def test_evaluation_of_a_warned_designation(designation, staff, score, status, event):
-    application_transition(application=designation.application, actor=staff, transition="warn")
+    application_move(application=designation.application, actor=staff, move="warn")
     evaluation_record(
         designation=designation,
         actor=staff,
@@ -415,7 +415,7 @@ def test_evaluation_refuses_the_same_period_twice(designation, staff):
 
 
 def test_failed_evaluation_by_someone_who_may_not_revoke_records_nothing(designation, applicant):
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(MoveRefused):
         evaluation_record(
             designation=designation,
             actor=applicant,

@@ -1,23 +1,26 @@
 """The workflow: every (state, move, role) triple against the declaration, plus key cases.
 
-The matrix is generated from ``workflow.TRANSITIONS``; the hand-written table
+The matrix is generated from ``workflow.MOVES``; the hand-written table
 below it states the rules a second time, in words a bureau would use, so a
 mistake in the declaration cannot make both sides agree.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from enterprises.models import Membership, Region
-from programmes.exceptions import TransitionRefused
-from programmes.models import Application, ApplicationEvent, Kind, Notification
-from programmes.services import application_transition, available_moves
-from programmes.workflow import DECIDED, MOVES, TRANSITIONS, Actor, Status
+from programmes.exceptions import MoveRefused
+from programmes.models import Application, ApplicationEvent, Kind, Notification, RewardRule
+from programmes.services import application_move, available_moves
+from programmes.workflow import DECIDED, MOVES, Actor, Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +37,7 @@ ROLES = (
 )
 # Which role plays which declared actor; every other role is never an actor.
 ROLE_ACTOR = {"applicant": Actor.APPLICANT, "county": Actor.COUNTY, "staff": Actor.STAFF}
-DESIGNATION_ONLY = [move.name for move in TRANSITIONS if move.designation_only]
+DESIGNATION_ONLY = [move.name for move in MOVES.values() if move.designation_only]
 
 
 @dataclass
@@ -45,7 +48,12 @@ class World:
 
 
 def build_world() -> World:
-    """One enterprise in Nanhu (under Jiaxing), one in Xiuzhou, and an application per state."""
+    """One enterprise in Nanhu (under Jiaxing), one in Xiuzhou, and an application per state.
+
+    Every application passes every guard (open calls, complete filings, notices opened
+    and over), so that the matrix sees the declaration's state, actor and comment
+    rules alone; the guards have their own tests below.
+    """
     city = factories.RegionFactory(code="330400", name="嘉兴市", level=Region.Level.CITY)
     nanhu = factories.RegionFactory(code="330402", name="南湖区", parent=city)
     xiuzhou = factories.RegionFactory(code="330411", name="秀洲区", parent=city)
@@ -64,7 +72,11 @@ def build_world() -> World:
         "anonymous": AnonymousUser(),
     }
     calls = {
-        kind: factories.CallFactory(programme=factories.ProgrammeFactory(kind=kind))
+        kind: factories.open_call(
+            factories.CallFactory(
+                programme=factories.ProgrammeFactory(kind=kind), public_notice_days=0
+            )
+        )
         for kind in (Kind.PRODUCT, Kind.DESIGNATION)
     }
     applications = {}
@@ -73,6 +85,9 @@ def build_world() -> World:
             application = factories.ApplicationFactory(
                 enterprise=enterprise, call=call, status=status, title=f"{status} {kind}"
             )
+            factories.ready_to_file(application)
+            if status == Status.IN_PUBLIC_NOTICE:
+                factories.notice_opened(application, days_ago=1)
             factories.assign(application, expert)
             applications[status, kind] = application
     return World(users=users, applications=applications, enterprise=enterprise)
@@ -113,7 +128,7 @@ def snapshot(pk):
 
 @dataclass
 class Attempt:
-    refusal: TransitionRefused | None = None
+    refusal: MoveRefused | None = None
     after: Application | None = None
     events: list | None = None
 
@@ -126,19 +141,20 @@ def attempt(application, user, move_name, comment, before=None) -> Attempt:
     """
     pk = application.pk
     before = before or snapshot(pk)
+    earlier = set(ApplicationEvent.objects.filter(application_id=pk).values_list("pk", flat=True))
     result = Attempt()
     with transaction.atomic():
         try:
-            application_transition(
-                application=application, actor=user, transition=move_name, comment=comment
-            )
-        except TransitionRefused as refusal:
+            application_move(application=application, actor=user, move=move_name, comment=comment)
+        except MoveRefused as refusal:
             assert application.status == before[0]
             assert snapshot(pk) == before, f"refused {move_name} still changed the row"
             result.refusal = refusal
             return result
         result.after = Application.objects.get(pk=pk)
-        result.events = list(ApplicationEvent.objects.filter(application_id=pk))
+        result.events = list(
+            ApplicationEvent.objects.filter(application_id=pk).exclude(pk__in=earlier)
+        )
         transaction.set_rollback(True)
     assert snapshot(pk) == before
     application.refresh_from_db()  # the service refreshed it with the rolled-back move
@@ -203,10 +219,8 @@ def test_designation_only_moves_exist_and_product_moves_are_refused(world):
                 application = factories.ApplicationFactory(
                     status=status, call__programme__kind=kind
                 )
-                with pytest.raises(TransitionRefused):
-                    application_transition(
-                        application=application, actor=staff, transition=name, comment="x"
-                    )
+                with pytest.raises(MoveRefused):
+                    application_move(application=application, actor=staff, move=name, comment="x")
                 application.refresh_from_db()
                 assert application.status == status
                 assert not application.events.exists()
@@ -306,8 +320,8 @@ def test_withdrawal_is_impossible_once_the_bureau_has_decided():
 
 
 def test_every_state_but_the_final_ones_has_a_way_out():
-    reachable_from = {status for move in TRANSITIONS for status in move.sources}
-    targets = {move.target for move in TRANSITIONS}
+    reachable_from = {status for move in MOVES.values() for status in move.sources}
+    targets = {move.target for move in MOVES.values()}
     assert set(Status.values) - reachable_from == {
         Status.REJECTED,
         Status.WITHDRAWN,
@@ -320,10 +334,8 @@ def test_every_state_but_the_final_ones_has_a_way_out():
 def test_unknown_transition_is_refused_and_changes_nothing(world):
     application = world.applications[Status.DRAFT, Kind.PRODUCT]
     for name in ("publish", "", "SUBMIT", "save", "delete"):
-        with pytest.raises(TransitionRefused) as caught:
-            application_transition(
-                application=application, actor=world.users["staff"], transition=name
-            )
+        with pytest.raises(MoveRefused) as caught:
+            application_move(application=application, actor=world.users["staff"], move=name)
         assert "is not a workflow action" in caught.value.messages[0]
     application.refresh_from_db()
     assert application.status == Status.DRAFT
@@ -336,8 +348,8 @@ def test_pending_member_cannot_move_the_application(world):
         user=pending, enterprise=world.enterprise, status=Membership.Status.PENDING
     )
     application = world.applications[Status.DRAFT, Kind.PRODUCT]
-    with pytest.raises(TransitionRefused):
-        application_transition(application=application, actor=pending, transition="submit")
+    with pytest.raises(MoveRefused):
+        application_move(application=application, actor=pending, move="submit")
     assert available_moves(application=application, user=pending) == []
 
 
@@ -347,15 +359,15 @@ def test_member_without_the_applicant_role_cannot_move_the_application(world):
         user=user, enterprise=world.enterprise, status=Membership.Status.APPROVED
     )
     application = world.applications[Status.DRAFT, Kind.PRODUCT]
-    with pytest.raises(TransitionRefused):
-        application_transition(application=application, actor=user, transition="submit")
+    with pytest.raises(MoveRefused):
+        application_move(application=application, actor=user, move="submit")
 
 
 def test_city_level_jurisdiction_may_recommend_a_county_application(world):
     city = Region.objects.get(code="330400")
     city_officer = factories.county_officer(city, username="city-officer")
     application = world.applications[Status.SUBMITTED, Kind.PRODUCT]
-    application_transition(application=application, actor=city_officer, transition="recommend")
+    application_move(application=application, actor=city_officer, move="recommend")
     assert application.status == Status.RECOMMENDED
 
 
@@ -364,14 +376,16 @@ def test_inactive_staff_cannot_move_anything(world):
     staff.is_active = False
     staff.save()
     application = world.applications[Status.RECOMMENDED, Kind.PRODUCT]
-    with pytest.raises(TransitionRefused):
-        application_transition(application=application, actor=staff, transition="accept")
+    with pytest.raises(MoveRefused):
+        application_move(application=application, actor=staff, move="accept")
 
 
 def test_a_whole_round_leaves_a_readable_timeline(world):
     users = world.users
-    application = factories.ApplicationFactory(
-        enterprise=world.enterprise, call=world.applications[Status.DRAFT, Kind.PRODUCT].call
+    application = factories.ready_to_file(
+        factories.ApplicationFactory(
+            enterprise=world.enterprise, call=world.applications[Status.DRAFT, Kind.PRODUCT].call
+        )
     )
     steps = [
         ("submit", "applicant", ""),
@@ -390,9 +404,7 @@ def test_a_whole_round_leaves_a_readable_timeline(world):
         ("grant", "staff", ""),
     ]
     for name, role, comment in steps:
-        application_transition(
-            application=application, actor=users[role], transition=name, comment=comment
-        )
+        application_move(application=application, actor=users[role], move=name, comment=comment)
     assert application.status == Status.GRANTED
     events = list(application.events.order_by("at", "id"))
     assert [event.transition for event in events] == [name for name, _, _ in steps]
@@ -404,7 +416,7 @@ def test_a_whole_round_leaves_a_readable_timeline(world):
     assert application.decided_at is not None
 
 
-@pytest.mark.parametrize("move", TRANSITIONS, ids=lambda move: move.name)
+@pytest.mark.parametrize("move", MOVES.values(), ids=lambda move: move.name)
 def test_a_move_notifies_approved_members_once_committed(
     world, move, django_capture_on_commit_callbacks
 ):
@@ -423,10 +435,10 @@ def test_a_move_notifies_approved_members_once_committed(
     application = world.applications[status, Kind.DESIGNATION]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        application_transition(
+        application_move(
             application=application,
             actor=world.users[actor_role],
-            transition=move.name,
+            move=move.name,
             comment="理由" if move.comment_required else "",
         )
         # Nothing goes out before the transaction commits.
@@ -451,11 +463,9 @@ def test_a_refused_move_notifies_nobody(world, django_capture_on_commit_callback
     mail.outbox.clear()
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
-        pytest.raises(TransitionRefused),
+        pytest.raises(MoveRefused),
     ):
-        application_transition(
-            application=application, actor=world.users["staff"], transition="grant"
-        )
+        application_move(application=application, actor=world.users["staff"], move="grant")
     assert callbacks == []
     assert not Notification.objects.exists()
     assert mail.outbox == []
@@ -466,7 +476,7 @@ def test_available_moves_are_exactly_the_permitted_ones(world):
         for role in ROLES:
             expected = [
                 move.name
-                for move in TRANSITIONS
+                for move in MOVES.values()
                 if declared_outcome(move, status, kind, role, "x") == "ok"
             ]
             got = [
@@ -491,3 +501,126 @@ def test_available_moves_by_role_spelled_out(world):
     assert names(Status.WARNED, "staff", Kind.DESIGNATION) == {"lift_warning", "revoke", "expire"}
     assert names(Status.IN_REVIEW, "expert") == set()
     assert names(Status.GRANTED, "applicant") == set()
+
+
+# --- Guards: each refuses through the one service, and its move is not offered ----------------
+
+
+def offered(application, user) -> set[str]:
+    return {move.name for move in available_moves(application=application, user=user)}
+
+
+def refused(application, user, move_name, comment="") -> list[str]:
+    before = snapshot(application.pk)
+    with pytest.raises(MoveRefused) as caught:
+        application_move(application=application, actor=user, move=move_name, comment=comment)
+    assert snapshot(application.pk) == before
+    return caught.value.messages
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "words"),
+    [(1, 10, "opens on"), (-10, -1, "closed on"), (None, None, "no application period")],
+)
+def test_a_first_filing_is_made_while_the_call_is_open_only(world, opens, closes, words):
+    application = world.applications[Status.DRAFT, Kind.PRODUCT]
+    applicant = world.users["applicant"]
+    call = application.call
+    today = timezone.localdate()
+    call.opens_on = None if opens is None else today + timedelta(days=opens)
+    call.closes_on = None if closes is None else today + timedelta(days=closes)
+    call.save()
+
+    assert "submit" not in offered(application, applicant)
+    assert words in refused(application, applicant, "submit")[0]
+
+
+def test_a_resubmission_may_follow_the_closing_date(world):
+    application = world.applications[Status.RETURNED, Kind.PRODUCT]
+    call = application.call
+    call.closes_on = timezone.localdate() - timedelta(days=1)
+    call.save()
+
+    assert "resubmit" in offered(application, world.users["applicant"])
+    application_move(application=application, actor=world.users["applicant"], move="resubmit")
+    assert application.status == Status.RESUBMITTED
+
+
+def test_an_incomplete_filing_is_refused_naming_every_missing_item(world):
+    application = world.applications[Status.DRAFT, Kind.PRODUCT]
+    applicant = world.users["applicant"]
+    detail = application.product_detail
+    detail.tier, detail.key_indicators = "", ""
+    detail.save()
+    application.attachments.all().delete()
+    enterprise = application.enterprise
+    enterprise.region = Region.objects.get(code="330400")  # a city: no county recommends it
+    enterprise.save()
+
+    assert "submit" not in offered(application, applicant)
+    problems = refused(application, applicant, "submit")
+    assert len(problems) == 4
+    assert "“tier”" in problems[0]
+    assert "“key indicators”" in problems[1]
+    assert "Attach at least one document" in problems[2]
+    assert "county" in problems[3]
+
+
+def test_recommending_counts_the_county_quota_whoever_calls_the_service(world):
+    officer = world.users["county"]
+    first = world.applications[Status.SUBMITTED, Kind.PRODUCT]
+    second = world.applications[Status.RESUBMITTED, Kind.PRODUCT]
+    call = first.call
+    call.recommendation_quota = 1
+    call.save()
+    assert "recommend" in offered(second, officer)
+
+    application_move(application=first, actor=officer, move="recommend")
+
+    assert "recommend" not in offered(second, officer)
+    assert "1 of 1 recommended" in refused(second, officer, "recommend")[0]
+    # Returned to the applicant, the first no longer holds the place.
+    application_move(application=first, actor=officer, move="return_for_revision", comment="补")
+    assert "recommend" in offered(second, officer)
+
+
+def test_granting_waits_for_the_end_of_the_public_notice(world):
+    application = world.applications[Status.IN_PUBLIC_NOTICE, Kind.PRODUCT]
+    staff = world.users["staff"]
+    call = application.call
+    call.public_notice_days = 5
+    call.save()
+
+    assert "grant" not in offered(application, staff)
+    assert "runs until" in refused(application, staff, "grant")[0]
+
+    application.events.update(at=timezone.now() - timedelta(days=6))
+    assert "grant" in offered(application, staff)
+    application_move(application=application, actor=staff, move="grant")
+    assert application.status == Status.GRANTED
+
+
+def test_granting_without_a_record_of_the_notice_is_refused(world):
+    application = world.applications[Status.IN_PUBLIC_NOTICE, Kind.PRODUCT]
+    application.events.all().delete()
+    assert (
+        "no record of when its public notice opened"
+        in refused(application, world.users["staff"], "grant")[0]
+    )
+
+
+def test_granting_awards_the_programmes_reward_for_the_tier_unless_an_award_is_set(world):
+    product = world.applications[Status.IN_PUBLIC_NOTICE, Kind.PRODUCT]
+    designation = world.applications[Status.IN_PUBLIC_NOTICE, Kind.DESIGNATION]
+    for application, tier in ((product, "provincial_first"), (designation, "provincial")):
+        RewardRule.objects.create(
+            programme=application.call.programme, tier=tier, label=tier, amount=Decimal("300000")
+        )
+    designation.awarded_amount = Decimal("120000")
+    designation.save()
+
+    for application in (product, designation):
+        application_move(application=application, actor=world.users["staff"], move="grant")
+
+    assert product.awarded_amount == Decimal("300000")
+    assert designation.awarded_amount == Decimal("120000")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from programmes import tally
 from programmes.models import Application, ApplicationTally, Kind, Level
 from programmes.selectors import open_work_by_programme
-from programmes.services.applications import application_transition
+from programmes.services.workflow import application_move
 from programmes.workflow import Status
 from tests import factories
 
@@ -90,10 +90,10 @@ def test_the_command_says_sqlite_counts_every_time():
 @postgresql
 def test_the_tally_follows_every_way_applications_change(enterprise, applicant, rounds):
     call = rounds[0]
-    draft = factories.ApplicationFactory(enterprise=enterprise, call=call)
+    draft = factories.ready_to_file(factories.ApplicationFactory(enterprise=enterprise, call=call))
     assert tallied(call=call.pk, status=Status.DRAFT) == 1
 
-    application_transition(application=draft, actor=applicant, transition="submit")
+    application_move(application=draft, actor=applicant, move="submit")
     assert tallied(call=call.pk, status=Status.DRAFT) == 0
     assert tallied(call=call.pk, status=Status.SUBMITTED) == 1
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from enterprises.models import Enterprise
 from enterprises.resources import EnterpriseResource
-from programmes.exceptions import TransitionRefused
+from programmes.exceptions import MoveRefused
 from programmes.models import AuditEntry, ImportRecord, Kind
-from programmes.services import application_transition
-from programmes.workflow import DECIDED, TRANSITIONS, Actor
+from programmes.services import application_move
+from programmes.workflow import DECIDED, MOVES, Actor
 from tests import factories
 
 from .conftest import attach
@@ -31,20 +31,24 @@ def entries(action):
 # --- Decisions and status changes -----------------------------------------------------
 
 
-@pytest.mark.parametrize("move", TRANSITIONS, ids=lambda move: move.name)
+@pytest.mark.parametrize("move", MOVES.values(), ids=lambda move: move.name)
 def test_every_workflow_move_writes_an_audit_entry(move, enterprise, applicant, officer, staff):
     actor = {Actor.APPLICANT: applicant, Actor.COUNTY: officer, Actor.STAFF: staff}[move.actors[0]]
     kind = Kind.DESIGNATION if move.designation_only else Kind.PRODUCT
-    application = factories.ApplicationFactory(
-        enterprise=enterprise,
-        call=factories.CallFactory(programme=factories.ProgrammeFactory(kind=kind)),
-        status=move.sources[0],
+    application = factories.ready_to_file(
+        factories.ApplicationFactory(
+            enterprise=enterprise,
+            call=factories.CallFactory(
+                programme=factories.ProgrammeFactory(kind=kind), public_notice_days=0
+            ),
+            status=move.sources[0],
+        )
     )
+    if move.name == "grant":
+        factories.notice_opened(application, days_ago=1)
     started = timezone.now()
 
-    application_transition(
-        application=application, actor=actor, transition=move.name, comment="reason given"
-    )
+    application_move(application=application, actor=actor, move=move.name, comment="reason given")
 
     [entry] = AuditEntry.objects.filter(object_type="programmes.Application")
     expected = Action.DECISION if move.target in DECIDED else Action.TRANSITION
@@ -58,8 +62,8 @@ def test_every_workflow_move_writes_an_audit_entry(move, enterprise, applicant, 
 
 def test_a_refused_move_writes_no_audit_entry(enterprise, applicant):
     application = factories.ApplicationFactory(enterprise=enterprise)
-    with pytest.raises(TransitionRefused):
-        application_transition(application=application, actor=applicant, transition="grant")
+    with pytest.raises(MoveRefused):
+        application_move(application=application, actor=applicant, move="grant")
 
     assert not AuditEntry.objects.exists()
 
@@ -184,7 +188,7 @@ def test_a_sheet_export_writes_an_audit_entry(staff, enterprise):
 @pytest.fixture
 def entry(staff, enterprise):
     application = factories.ApplicationFactory(enterprise=enterprise, status="reviewed")
-    application_transition(application=application, actor=staff, transition="approve")
+    application_move(application=application, actor=staff, move="approve")
     return AuditEntry.objects.get()
 
 

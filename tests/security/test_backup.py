@@ -15,7 +15,7 @@ from django.db.models import Sum
 
 from programmes.management.commands.backup import backed_up_models
 from programmes.models import ApplicationTally, Designation, Evaluation, Kind, Level
-from programmes.services import application_transition
+from programmes.services import application_move
 from programmes.workflow import Status
 from tests import factories
 
@@ -52,13 +52,16 @@ def bureau_data(media, region, enterprise, other_enterprise, applicant, officer,
     designation_call = factories.CallFactory(
         programme=factories.ProgrammeFactory(kind=Kind.DESIGNATION)
     )
-    product = factories.ApplicationFactory(
-        enterprise=enterprise, call=product_call, requested_amount=Decimal("120000.50")
+    product = factories.ready_to_file(
+        factories.ApplicationFactory(
+            enterprise=enterprise, call=product_call, requested_amount=Decimal("120000.50")
+        ),
+        document=False,
     )
-    application_transition(application=product, actor=applicant, transition="submit")
-    application_transition(application=product, actor=officer, transition="recommend")
     attach(product, "检测报告.pdf")
     attach(product, "photo.png", content=PNG)
+    application_move(application=product, actor=applicant, move="submit")
+    application_move(application=product, actor=officer, move="recommend")
     centre = factories.ApplicationFactory(
         enterprise=other_enterprise, call=designation_call, status=Status.GRANTED
     )
@@ -78,9 +81,7 @@ def bureau_data(media, region, enterprise, other_enterprise, applicant, officer,
         score=Decimal("91.5"),
         recorded_by=staff,
     )
-    application_transition(
-        application=centre, actor=staff, transition="warn", comment="late report"
-    )
+    application_move(application=centre, actor=staff, move="warn", comment="late report")
     return media
 
 

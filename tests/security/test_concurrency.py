@@ -14,9 +14,9 @@ from django.db import connection
 
 from enterprises.models import Enterprise
 from enterprises.resources import EnterpriseResource
-from programmes.exceptions import TransitionRefused
+from programmes.exceptions import MoveRefused
 from programmes.models import ApplicationEvent, AuditEntry, ImportRecord
-from programmes.services import application_transition
+from programmes.services import application_move
 from programmes.workflow import Status
 from tests import factories
 
@@ -57,25 +57,27 @@ def race(*jobs):
 )
 def test_two_staff_deciding_at_once_record_exactly_one_decision(enterprise, status, move):
     application = factories.ApplicationFactory(enterprise=enterprise, status=status)
+    if move == "grant":
+        factories.notice_opened(application, days_ago=application.call.public_notice_days + 1)
     deciders = [factories.staff_user(username=f"decider-{n}") for n in range(2)]
 
     def decide(user, move):
-        return lambda: application_transition(
+        return lambda: application_move(
             application=type(application).objects.get(pk=application.pk),
             actor=user,
-            transition=move,
+            move=move,
             comment="decided at the meeting",
         )
 
     outcomes = race(*(decide(user, move) for user in deciders))
 
-    refused = [o for o in outcomes if isinstance(o, TransitionRefused)]
+    refused = [o for o in outcomes if isinstance(o, MoveRefused)]
     decided = [o for o in outcomes if not isinstance(o, Exception)]
     assert (len(decided), len(refused)) == (1, 1), outcomes
     assert "is not possible while the application is" in refused[0].messages[0]
     application.refresh_from_db()
     assert application.status == decided[0].status
-    assert ApplicationEvent.objects.filter(application=application).count() == 1
+    assert ApplicationEvent.objects.filter(application=application, transition=move).count() == 1
     assert AuditEntry.objects.filter(action=AuditEntry.Action.DECISION).count() == 1
 
 

@@ -80,7 +80,7 @@ from programmes.models import (
     RewardRule,
     Source,
 )
-from programmes.workflow import Status
+from programmes.workflow import DECIDED, MOVES, SELECTED, Status
 
 LABEL = "[演示数据] "
 SOURCE_PREFIX = "generate_demo_data seed"
@@ -178,10 +178,7 @@ CURRENT_MIX = [
     (S.WITHDRAWN, 5.5),
 ]
 # Only designations are evaluated, warned, revoked or expire.
-DESIGNATION_ONLY = {S.WARNED, S.REVOKED, S.EXPIRED}
-DECIDED = {S.GRANTED, S.REJECTED, S.WARNED, S.REVOKED, S.EXPIRED, S.APPROVED}
-DECIDED |= {S.IN_PUBLIC_NOTICE, S.OBJECTION}
-CONFERRED = {S.GRANTED, S.WARNED, S.EXPIRED, S.REVOKED}
+DESIGNATION_ONLY = {move.target for move in MOVES.values() if move.designation_only}
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华建国志红斌宇浩凯"
@@ -642,7 +639,7 @@ class Command(BaseCommand):
             batches["application"].append(batch_row)
             tables[kind] += 1
             batches[kind].append(self.detail_row(tables[kind], pk, kind, subject, call, requested))
-            if kind == Kind.DESIGNATION and status in CONFERRED and decided is not None:
+            if kind == Kind.DESIGNATION and status in SELECTED and decided is not None:
                 tables["outcome"] += 1
                 batches["outcome"].append(
                     self.designation_row(tables["outcome"], pk, status, decided, year)
@@ -696,7 +693,7 @@ class Command(BaseCommand):
             requested = awarded = rnd.choice(rewards)
         else:
             requested, awarded = None, Decimal(rnd.choice([100_000, 200_000, 500_000]))
-        return requested, awarded if status in CONFERRED else None
+        return requested, awarded if status in SELECTED else None
 
     def detail_row(self, pk, application_id, kind, subject, call, requested):
         rnd = self.random
