@@ -121,8 +121,8 @@ def write_sheet(path: Path, rows: int, seed_value: int = 1) -> Path:
 
 
 def empty_tables():
+    from core.models import ImportRecord
     from enterprises.models import Enterprise
-    from programmes.models import ImportRecord
 
     Enterprise.history.all().delete()
     Enterprise.objects.all().delete()

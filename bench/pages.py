@@ -143,7 +143,7 @@ def bench_users():
     from django.contrib.auth.models import Group, User
     from django.db.models import Count
 
-    from enterprises import roles
+    from core import roles
     from enterprises.models import Enterprise, Membership
     from programmes.models import Application
     from programmes.views.applicant import APPLICATIONS_PER_PAGE

@@ -20,8 +20,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.audit import audit_login_locked
 from enterprises.auth import is_mobile, normalise_mobile
-from programmes.services.audit import audit_login_locked
 
 API_PREFIX = "/api/"
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 # Importing the lock-out module connects its signal receivers (django-axes and DRF).
 from config import lockout  # noqa: F401
-from programmes.services.audit import audit_access_refused
+from core.audit import audit_access_refused
 
 # URL keyword arguments that name one private object (portal, review pages, API, files).
 OBJECT_KWARGS = ("pk", "attachment_pk", "object_id", "assignment_pk", "application_pk")

@@ -12,12 +12,14 @@ nowhere else. Read it top to bottom:
 
 from collections.abc import Callable
 
-from django.contrib.auth import get_user_model
+from django.conf import settings
+from django.contrib.auth import get_permission_codename, get_user_model
 from django.db.models import Model, Q, QuerySet
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 
+from core.roles import APPLICANTS, BUREAU_STAFF, COUNTY_OFFICERS, EXPERTS, role_names
+
 from .models import Enterprise, Jurisdiction, Membership, Region
-from .roles import APPLICANTS, BUREAU_STAFF, COUNTY_OFFICERS, EXPERTS, role_names
 
 #: Matches no row.
 NOTHING = Q(pk__in=[])
@@ -121,6 +123,22 @@ def holds_any(user, roles) -> bool:
 def may(user, capability: str) -> bool:
     """Whether ``user`` has ``capability`` (a key of ``CAPABILITIES``)."""
     return holds_any(user, CAPABILITIES[capability])
+
+
+def can_import(user, model) -> bool:
+    """The import permission of django-import-export's settings, on ``model``.
+
+    ``IMPORT_EXPORT_IMPORT_PERMISSION_CODE`` is ``"import"``: the user needs
+    ``<app>.import_<model>``, a permission the data migrations give bureau staff
+    (superusers have every permission).
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    code = getattr(settings, "IMPORT_EXPORT_IMPORT_PERMISSION_CODE", None)
+    if code is None:
+        return user.is_staff
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.{get_permission_codename(code, opts)}")
 
 
 # --- 3. Rows -----------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Regions, industries, enterprises, memberships and officers' jurisdictions in admin.
 
-Rows come from the scoping selectors and permissions from plain functions, as
-for the programme admin (``programmes.admin.base``).
+Rows come from the scoped lists of ``enterprises.access`` and permissions from its
+functions, on the desk's base classes (``core.admin``).
 """
 
 from django.contrib import admin
@@ -11,13 +11,30 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from programmes.admin.base import DeskAdminMixin, DeskInlineMixin, HistoryReadOnlyMixin
-from programmes.admin.paginators import EstimatedCountPaginator
-from programmes.admin_import import EnterpriseImportExportMixin
+from core import admin as core_admin
+from core.admin import HistoryReadOnlyMixin
+from core.paginators import EstimatedCountPaginator
+from core.sheets.admin import SheetImportExportMixin
 
 from . import access
 from .access import enterprise_list, jurisdiction_list, membership_list, reference_list
 from .models import Enterprise, Industry, Jurisdiction, Membership, Region
+from .resources import EnterpriseResource
+
+
+class DeskAdminMixin(core_admin.DeskAdminMixin):
+    may = staticmethod(access.may)
+
+
+class DeskInlineMixin(core_admin.DeskInlineMixin):
+    may = staticmethod(access.may)
+
+
+class EnterpriseImportExportMixin(SheetImportExportMixin):
+    """The enterprise sheet on the Enterprise admin."""
+
+    resource_classes = [EnterpriseResource]
+    can_import = staticmethod(access.can_import)
 
 
 class ReferenceDataAdmin(DeskAdminMixin, admin.ModelAdmin):

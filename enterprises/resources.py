@@ -11,8 +11,16 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from programmes.resources.base import SheetResource
-from programmes.resources.lookups import (
+from core.sheets.layout import (
+    NEW,
+    UNCHANGED,
+    UPDATE,
+    SheetField,
+    match_key,
+    name_variants,
+)
+from core.sheets.resource import SheetResource
+from enterprises.lookups import (
     AMBIGUOUS,
     CREDIT_CODE_ALIASES,
     INDUSTRY_ALIASES,
@@ -25,16 +33,8 @@ from programmes.resources.lookups import (
     region_index,
     region_problem,
 )
-from programmes.resources.sheets import (
-    NEW,
-    UNCHANGED,
-    UPDATE,
-    SheetField,
-    match_key,
-    name_variants,
-)
 
-from .access import enterprise_list
+from .access import can_import, enterprise_list
 from .models import Enterprise
 from .validators import validate_credit_code
 
@@ -45,6 +45,8 @@ def _max(field_name: str) -> int:
 
 class EnterpriseResource(SheetResource):
     """Enterprises. Matched by credit code; the credit code and legal name are required."""
+
+    can_import = staticmethod(can_import)
 
     unified_social_credit_code = SheetField(
         "unified_social_credit_code",
@@ -295,7 +297,7 @@ class EnterpriseResource(SheetResource):
         return changed
 
     def write_batch(self, rows, layout, context):
-        from programmes.services.imports import enterprise_bulk_create, enterprise_bulk_update
+        from .services import enterprise_bulk_create, enterprise_bulk_update
 
         new = [row.target for row in rows if row.action == NEW]
         if new:

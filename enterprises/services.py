@@ -5,6 +5,7 @@ transaction; views only collect input and show the outcome.
 """
 
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,10 +15,12 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from . import roles
+from core import roles
+
 from .access import can_decide_membership, can_manage_enterprise_profile
 from .auth import normalise_mobile
 from .models import Enterprise, Membership
@@ -227,3 +230,40 @@ def membership_decline(*, membership: Membership, actor) -> None:
         transaction.on_commit(
             lambda: _send(template="membership_decided", context=context, recipients=[recipient])
         )
+
+
+# --- Bulk writes of checked sheet rows ------------------------------------------
+
+
+def enterprise_bulk_create(
+    *, enterprises: list[Enterprise], actor, reason: str
+) -> list[Enterprise]:
+    """Insert checked enterprises in bulk, each with its ``+`` history row.
+
+    The rows were checked by the resource (credit-code checksum, lengths,
+    lookups); ``Enterprise.save`` is bypassed, so codes must arrive normalised.
+    """
+    return bulk_create_with_history(
+        enterprises,
+        Enterprise,
+        batch_size=None,  # let Django size the INSERTs for the backend
+        default_user=actor,
+        default_change_reason=reason,
+    )
+
+
+def enterprise_bulk_update(
+    *, enterprises: list[Enterprise], fields: Iterable[str], actor, reason: str
+) -> None:
+    """Update checked enterprises in bulk, each with its ``~`` history row."""
+    now = timezone.now()
+    for enterprise in enterprises:
+        enterprise.updated_at = now
+    bulk_update_with_history(
+        enterprises,
+        Enterprise,
+        sorted({*fields, "updated_at"}),
+        batch_size=None,  # let Django size the INSERTs for the backend
+        default_user=actor,
+        default_change_reason=reason,
+    )

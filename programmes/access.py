@@ -15,10 +15,10 @@ Which moves exist, from which states, and their guards are the workflow's
 (``programmes.workflow``); whether the acting user is the move's actor is decided here.
 """
 
-from django.conf import settings
-from django.contrib.auth import get_permission_codename
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from core.models import AuditEntry, ImportRecord
+from core.roles import APPLICANTS, BUREAU_STAFF, COUNTY_OFFICERS, EXPERTS
 from enterprises import access as enterprise_access
 from enterprises.access import (
     NOTHING,
@@ -37,18 +37,15 @@ from enterprises.access import (
     row_allowed,
 )
 from enterprises.models import Enterprise
-from enterprises.roles import APPLICANTS, BUREAU_STAFF, COUNTY_OFFICERS, EXPERTS
 
 from .models import (
     Application,
     ApplicationEvent,
     Attachment,
-    AuditEntry,
     Call,
     Designation,
     Disbursement,
     Evaluation,
-    ImportRecord,
     Notification,
     Objection,
     Programme,
@@ -118,22 +115,6 @@ def bureau_staff() -> QuerySet:
 def acted_for_county(user) -> bool:
     """On a timeline, an officer who is not also bureau staff acted for the county."""
     return is_county_officer(user) and not is_bureau_staff(user)
-
-
-def can_import(user, model) -> bool:
-    """The import permission of django-import-export's settings, on ``model``.
-
-    ``IMPORT_EXPORT_IMPORT_PERMISSION_CODE`` is ``"import"``: the user needs
-    ``<app>.import_<model>``, a permission the data migrations give bureau staff
-    (superusers have every permission).
-    """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    code = getattr(settings, "IMPORT_EXPORT_IMPORT_PERMISSION_CODE", None)
-    if code is None:
-        return user.is_staff
-    opts = model._meta
-    return user.has_perm(f"{opts.app_label}.{get_permission_codename(code, opts)}")
 
 
 # --- 2. Rows -------------------------------------------------------------------------------

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,13 +7,13 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes and applications")
 
     def ready(self):
+        from core.search import index_columns
+
         # The deployment checks, and the experts' part of the enterprises they may see.
         from . import access, checks  # noqa: F401
 
-
-class DeskAdminConfig(admin_apps.AdminConfig):
-    """Django's admin, whose site keeps each kind of user's navigation
-    (``programmes.admin_site``). Named in INSTALLED_APPS in place of django.contrib.admin."""
-
-    default = False  # "programmes" itself stays ProgrammesConfig
-    default_site = "programmes.admin_site.DeskAdminSite"
+        # The trigram and pair indexes of migrations 0008 and 0009.
+        index_columns(self.get_model("Application"), "title")
+        index_columns(self.get_model("ProductDetail"), "product_name")
+        index_columns(self.get_model("ProjectDetail"), "project_name")
+        index_columns(self.get_model("DesignationDetail"), "platform_name")

@@ -1,9 +1,9 @@
-"""Errors a user can act on; views, admin and the API turn them into messages."""
+"""The workflow's refusal; views, admin and the API turn it into messages."""
 
-from django.core.exceptions import ValidationError
+from core.exceptions import Refused
 
 
-class MoveRefused(ValidationError):
+class MoveRefused(Refused):
     """A workflow move that may not be made now: the state, the person, a missing comment
     or one of the move's guards says no, with the reasons.
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from enterprises import roles
+from core import roles
 from enterprises.models import Enterprise, Industry, Jurisdiction, Membership, Region
 from enterprises.validators import CREDIT_CODE_CHARSET, credit_code_check_character
 from programmes.models import (

@@ -3,13 +3,15 @@
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("config", "enterprises", "programmes")
+APPS = ("config", "core", "enterprises", "programmes")
 
 #: Where roles are asked: the two access modules, and the group names themselves.
 ROLE_HOMES = {
     "enterprises/access.py",
-    "enterprises/roles.py",
+    "core/roles.py",
     "programmes/access.py",
 }
 ROLE_QUESTION = re.compile(
@@ -33,5 +35,22 @@ def test_roles_are_asked_in_the_access_modules_only():
         if relative not in ROLE_HOMES
         for number, line in enumerate(text.splitlines(), 1)
         if ROLE_QUESTION.search(line)
+    ]
+    assert offenders == []
+
+
+#: The layers, lowest first: a module may import its own layer and those below it only.
+LAYERS = ("core", "enterprises", "programmes")
+IMPORT = re.compile(r"^\s*(?:from|import)\s+(core|enterprises|programmes|config)\b", re.M)
+
+
+@pytest.mark.parametrize("layer", LAYERS[:-1])
+def test_no_layer_imports_one_above_it(layer):
+    above = set(LAYERS[LAYERS.index(layer) + 1 :]) | {"config"}
+    offenders = [
+        f"{relative}: imports {match.group(1)}"
+        for relative, text in python_files(layer)
+        for match in IMPORT.finditer(text)
+        if match.group(1) in above
     ]
     assert offenders == []

@@ -25,7 +25,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "")
 
 # --- Applications -----------------------------------------------------------
 INSTALLED_APPS = [
-    "programmes.apps.DeskAdminConfig",  # django.contrib.admin with the desk's site
+    "core.apps.DeskAdminConfig",  # django.contrib.admin with the desk's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "core",
     "enterprises",
     "programmes",
 ]
@@ -137,7 +138,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "config.lockout.lockout_username"
-AXES_CLIENT_IP_CALLABLE = "programmes.services.audit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.audit.client_ip"
 AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
 # Reverse proxies in front of the site that append to X-Forwarded-For (production: 1).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
@@ -218,14 +219,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "config.api.SearchFilter",
+        "core.api.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["config.api.AnonThrottle", "config.api.UserThrottle"],
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.AnonThrottle", "core.api.UserThrottle"],
     # Requests per client; "auth" guards the password-for-token exchange.
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
@@ -262,7 +263,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.api.add_error_responses",
+        "core.api.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ProgrammeLevelEnum": "programmes.models.Level",
@@ -280,7 +281,7 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Blank lines stay in the dataset so that row numbers match what Excel shows.
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = False
-# Formula injection is neutralised by programmes.exports (quote prefix), not by
+# Formula injection is neutralised by core.exports (quote prefix), not by
 # the library's escape, which only drops a leading "=".
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True

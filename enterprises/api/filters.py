@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from config.api import DayFilter, document_filter
+from core.api import DayFilter, document_filter
 
 from ..models import Enterprise, Industry, Region
 

@@ -20,7 +20,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import AnonThrottle, Capability, ScopedThrottle, UserThrottle
+from core.api import AnonThrottle, Capability, ScopedThrottle, UserThrottle
 
 from .. import access
 

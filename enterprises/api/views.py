@@ -3,7 +3,7 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from config.api import CursorPagination
+from core.api import CursorPagination
 
 from ..access import enterprise_list
 from ..models import Enterprise, Industry, Region

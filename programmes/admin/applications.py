@@ -13,6 +13,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import DeskChangeList, HistoryReadOnlyMixin, ServiceAddMixin
+from core.paginators import EstimatedCountPaginator
+
 from .. import access, tally
 from ..access import (
     application_list,
@@ -37,15 +40,7 @@ from ..models import (
 from ..selectors import CREATED_BY_SORTING, application_details_fetch, applications_in_order
 from ..services import application_create
 from ..workflow import HOLDING, UNDER_EXPERT_REVIEW, Status, move_label
-from .base import (
-    DeskAdminMixin,
-    DeskChangeList,
-    DeskInlineMixin,
-    HistoryReadOnlyMixin,
-    ReadOnlyTabularInline,
-    ServiceAddMixin,
-)
-from .paginators import EstimatedCountPaginator
+from .desk import DeskAdminMixin, DeskInlineMixin, ReadOnlyTabularInline
 from .workflow import WorkflowAdminMixin
 
 # --- The typed detail of each kind -------------------------------------------------

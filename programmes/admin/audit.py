@@ -3,9 +3,11 @@ changes or deletes an entry."""
 
 from django.contrib import admin
 
+from core.models import AuditEntry
+
 from .. import access
 from ..access import audit_entry_list, reminder_log_list
-from ..models import AuditEntry, ReminderLog
+from ..models import ReminderLog
 from .records import ReadOnlyAdmin
 
 

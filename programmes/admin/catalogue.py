@@ -8,7 +8,7 @@ from enterprises.access import reference_list
 
 from .. import access
 from ..models import AnnouncedFigure, Call, Programme, RewardRule, ScoreCriterion
-from .base import DeskAdminMixin, DeskInlineMixin
+from .desk import DeskAdminMixin, DeskInlineMixin
 
 
 class ReferenceDataAdmin(DeskAdminMixin, admin.ModelAdmin):

@@ -9,12 +9,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryReadOnlyMixin, ServiceAddMixin
+from core.paginators import EstimatedCountPaginator
+
 from .. import access
 from ..access import designation_list, disbursement_list, evaluation_list
 from ..models import Designation, Disbursement, Evaluation
 from ..services import designation_record, disbursement_record, evaluation_record
-from .base import DeskAdminMixin, HistoryReadOnlyMixin, ReadOnlyTabularInline, ServiceAddMixin
-from .paginators import EstimatedCountPaginator
+from .desk import DeskAdminMixin, ReadOnlyTabularInline
 
 APPLICATION_SEARCH = [
     "application__title",

@@ -4,6 +4,10 @@ timeline events, import records and notifications."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ServiceAddMixin
+from core.models import ImportRecord
+from core.paginators import EstimatedCountPaginator
+
 from .. import access
 from ..access import (
     assignment_list,
@@ -12,11 +16,10 @@ from ..access import (
     notification_list,
     objection_list,
 )
-from ..models import ApplicationEvent, ImportRecord, Notification, Objection, ReviewAssignment
+from ..models import ApplicationEvent, Notification, Objection, ReviewAssignment
 from ..services import expert_assign
 from ..workflow import MOVES, move_label
-from .base import DeskAdminMixin, ServiceAddMixin
-from .paginators import EstimatedCountPaginator
+from .desk import DeskAdminMixin
 
 APPLICATION_SEARCH = [
     "application__title",

@@ -1,6 +1,6 @@
 """FilterSets for programmes, calls, applications and designations.
 
-Every numeric or date parameter is bounded (``config.api``): an absurd value
+Every numeric or date parameter is bounded (``core.api``): an absurd value
 answers 400 with the error shape, never a database error. Programmes, calls and
 regions are named by their codes, as the published lists name them.
 """
@@ -9,7 +9,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.api import (
+from core.api import (
     DateFilter,
     DayFilter,
     IntegerFilter,
@@ -17,10 +17,10 @@ from config.api import (
     SearchFilter,
     year_filter,
 )
+from core.search import search, searchable
 from enterprises.api.filters import IndustryTreeFilter, RegionTreeFilter
 
 from ..models import Application, Call, Designation, Kind, Level, Programme
-from ..selectors.search import search, searchable
 from ..workflow import PUBLIC, Status
 
 

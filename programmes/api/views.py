@@ -3,7 +3,7 @@
 Thin by design: every list comes from a selector (``programmes.selectors`` for a
 signed-in caller's scope, ``programmes.selectors.public`` for anonymous callers),
 every write from a service, every refusal from the services' own errors, which
-``config.api.exception_handler`` turns into the one error shape.
+``core.api.exception_handler`` turns into the one error shape.
 """
 
 from django.db import connections
@@ -23,7 +23,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from config.api import (
+from core.api import (
     AnonThrottle,
     Capability,
     CursorPagination,

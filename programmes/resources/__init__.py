@@ -5,8 +5,9 @@ and ``python manage.py export xlsx programmes.resources.ResultListResource``
 work with every class named here; see ``docs/spreadsheets.md`` for the columns.
 """
 
+from core.sheets.resource import SheetResource, rejected_xlsx
+
 from .applications import ResultListResource
-from .base import SheetResource, rejected_xlsx
 from .kinds import (
     KIND_RESOURCES,
     DesignationApplicationResource,

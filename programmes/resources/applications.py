@@ -15,6 +15,27 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.sheets.layout import (
+    NEW,
+    UNCHANGED,
+    UPDATE,
+    SheetField,
+    clean_code,
+    match_key,
+    name_variants,
+)
+from core.sheets.resource import SheetResource
+from enterprises.access import can_import
+from enterprises.lookups import (
+    AMBIGUOUS,
+    CREDIT_CODE_ALIASES,
+    NAME_ALIASES,
+    REGION_ALIASES,
+    ambiguous_region_problem,
+    find_region,
+    region_index,
+    region_problem,
+)
 from enterprises.models import Enterprise
 from enterprises.validators import validate_credit_code
 
@@ -28,18 +49,6 @@ from ..models import (
     RewardRule,
 )
 from ..workflow import HOLDING
-from .base import SheetResource
-from .lookups import (
-    AMBIGUOUS,
-    CREDIT_CODE_ALIASES,
-    NAME_ALIASES,
-    REGION_ALIASES,
-    ambiguous_region_problem,
-    find_region,
-    region_index,
-    region_problem,
-)
-from .sheets import NEW, UNCHANGED, UPDATE, SheetField, clean_code, match_key, name_variants
 
 #: Chinese names the lists use for each choice, besides its value and labels. Levels
 #: share their values (national, provincial, municipal) with the product tiers.
@@ -89,6 +98,7 @@ class ResultListResource(SheetResource):
     """A published results list: every row a granted application, all kinds of call."""
 
     kind = None
+    can_import = staticmethod(can_import)
 
     call = SheetField(
         "call",
@@ -540,12 +550,9 @@ class ResultListResource(SheetResource):
     # --- Writing -----------------------------------------------------------------
 
     def write_batch(self, rows, layout, context):
-        from ..services.imports import (
-            application_result_import,
-            application_result_update,
-            enterprise_bulk_create,
-            enterprise_bulk_update,
-        )
+        from enterprises.services import enterprise_bulk_create, enterprise_bulk_update
+
+        from ..services.imports import application_result_import, application_result_update
 
         new_enterprises, filled = {}, {}
         for row in rows:

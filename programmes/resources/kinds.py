@@ -8,9 +8,10 @@ granted application, created once and updated when imported again.
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.sheets.layout import SheetField, match_key
+
 from ..models import Application, Kind
 from .applications import ResultListResource, choice_label
-from .sheets import SheetField, match_key
 
 
 class _KindResource(ResultListResource):

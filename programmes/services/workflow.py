@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from core.audit import audit_record
+from core.models import AuditEntry
+
 from ..access import can_make_move
 from ..exceptions import MoveRefused
 from ..models import Application, ApplicationEvent, Kind
 from ..workflow import DECIDED, MOVES, Move, MoveContext
-from .audit import audit_transition
 from .notifications import notify_members
 
 
@@ -128,8 +130,13 @@ def application_move(
             to_status=locked.status,
             comment=context.comment,
         )
-        audit_transition(
-            application=locked, actor=actor, move_name=declared.name, from_status=from_status
+        # A move that lands in a decided state is recorded as a decision.
+        decided = locked.status in DECIDED and from_status != locked.status
+        audit_record(
+            action=AuditEntry.Action.DECISION if decided else AuditEntry.Action.MOVE,
+            actor=actor,
+            obj=locked,
+            detail=f"{declared.name}: {from_status} → {locked.status}",
         )
         transaction.on_commit(lambda: notify_members(application=locked, comment=context.comment))
     # Keep the caller's object in step with the row; the status field is protected.

@@ -21,11 +21,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from core.audit import audit_export
+from core.exports import neutralise_cell
 from enterprises.models import Region
 
 from .. import access
 from ..charts import Series, bar_chart, format_number, share_bar
-from ..exports import neutralise_cell
 from ..selectors.statistics import (
     Breakdown,
     DashboardFilters,
@@ -33,7 +34,6 @@ from ..selectors.statistics import (
     dashboard_statistics,
     dashboard_years,
 )
-from ..services.audit import audit_export
 
 
 def staff_only(view):

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 
-from enterprises import roles
+from core import roles
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -3,8 +3,9 @@
 from django.contrib import admin
 from django.urls import path
 
+from enterprises.admin import EnterpriseImportExportMixin
 from enterprises.models import Enterprise
-from programmes.admin_import import ApplicationImportExportMixin, EnterpriseImportExportMixin
+from programmes.admin_import import ApplicationImportExportMixin
 from programmes.models import Application
 
 site = admin.AdminSite(name="imports_admin")

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from openpyxl import Workbook
 
-from enterprises import roles
+from core import roles
 from enterprises.models import Enterprise, Industry, Region
 from programmes.models import Application, Kind, Level, RewardRule
 from tests import factories
@@ -126,7 +126,7 @@ def code():
 @pytest.fixture(autouse=True)
 def report_dir(tmp_path, monkeypatch):
     """Admin previews and rejected-rows files go to this test's own folder."""
-    from programmes import admin_import
+    from core.sheets import admin as admin_import
 
     monkeypatch.setattr(admin_import, "REPORT_DIR", tmp_path / "reports")
 

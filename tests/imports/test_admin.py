@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from core.models import ImportRecord
 from enterprises.models import Enterprise
-from programmes.models import Application, ImportRecord
+from programmes.models import Application
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.imports.admin_site")]

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from core.models import ImportRecord
 from enterprises.models import Enterprise
 from enterprises.resources import EnterpriseResource
-from programmes.models import ImportRecord
 from tests import factories
 
 from .conftest import write_xlsx

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from core.exports import SheetCSV, SheetXLSX, neutralise_cell
 from enterprises.models import Enterprise
 from enterprises.resources import EnterpriseResource
-from programmes.exports import SheetCSV, SheetXLSX, neutralise_cell
 from programmes.resources import ResultListResource
 from programmes.services import application_record_result
 from tests import factories
@@ -210,7 +210,7 @@ def test_templates_of_results_lists_omit_import_only_columns():
 
 
 def test_write_xlsx_helper_and_reader_agree(tmp_path):
-    from programmes.resources.sheets import xlsx_rows
+    from core.sheets.layout import xlsx_rows
 
     path = write_xlsx(tmp_path / "x.xlsx", [["a"], [None], ["b"]])
 

@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from core.models import ImportRecord
 from enterprises.models import Enterprise
-from programmes.models import Application, Designation, ImportRecord, Kind, Source
+from programmes.models import Application, Designation, Kind, Source
 from programmes.resources import (
     DesignationApplicationResource,
     ProductApplicationResource,

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from programmes.resources.sheets import (
+from core.sheets.layout import (
     CellError,
     SheetField,
     clean_code,
@@ -151,7 +151,7 @@ def test_read_ahead_stops_its_thread_when_the_reader_stops_early():
 def test_the_collector_threshold_is_restored_after_nested_imports():
     import gc
 
-    from programmes.services.imports import _fewer_collections
+    from core.sheets.imports import _fewer_collections
 
     before = gc.get_threshold()
     with _fewer_collections():

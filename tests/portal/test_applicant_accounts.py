@@ -8,7 +8,7 @@ from django.core import mail
 from django.http import HttpRequest
 from django.urls import reverse
 
-from enterprises import roles
+from core import roles
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from enterprises import roles
+from core import roles
 from enterprises.models import Enterprise, Membership, Region
 from tests import factories
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from enterprises import roles
+from core import roles
 from enterprises.models import Membership
 from programmes.models import ReviewAssignment
 from programmes.selectors.reviews import call_ranking

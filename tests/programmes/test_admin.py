@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from enterprises import roles
+from core import roles
+from core.models import ImportRecord
 from programmes.models import (
     AnnouncedFigure,
     Application,
@@ -20,7 +21,6 @@ from programmes.models import (
     Designation,
     Disbursement,
     Evaluation,
-    ImportRecord,
     Kind,
     Level,
     Notification,
@@ -51,12 +51,17 @@ PROGRAMME_MODELS = [
 ]
 
 
+#: Records every app writes live in ``core``.
+CORE_MODELS = {"importrecord", "auditentry"}
+
+
 def changelist(model):
-    return reverse(f"admin:programmes_{model}_changelist")
+    app = "core" if model in CORE_MODELS else "programmes"
+    return reverse(f"admin:{app}_{model}_changelist")
 
 
 def change(obj):
-    return reverse(f"admin:programmes_{obj._meta.model_name}_change", args=[obj.pk])
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 def messages_of(response):

@@ -1,5 +1,5 @@
 """The admin's navigation sidebar is Django's, built once per kind of user, language and
-section (``programmes.admin_site``), and never shows one user what another may see."""
+section (``core.admin_site``), and never shows one user what another may see."""
 
 import pytest
 from django.contrib import admin
@@ -8,8 +8,8 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
 
-from enterprises import roles
-from programmes.admin_site import DeskAdminSite
+from core import roles
+from core.admin_site import DeskAdminSite
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_a_user_never_sees_another_kinds_navigation(client, staff, officer):
     client.force_login(officer)
     officer_page = client.get(page)
 
-    audit = reverse("admin:programmes_auditentry_changelist")
+    audit = reverse("admin:core_auditentry_changelist")
     assert audit in djangos_sidebar(staff_page)
     assert audit not in djangos_sidebar(officer_page)
     assert audit not in officer_page.text

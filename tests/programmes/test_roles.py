@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps as global_apps
 from django.contrib.auth.models import Group
 
-from enterprises import roles
+from core import roles
 from tests import factories
 
 pytestmark = pytest.mark.django_db

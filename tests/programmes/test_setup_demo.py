@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.test import RequestFactory
 from django.utils import timezone
 
-from enterprises import roles
+from core import roles
 from enterprises.models import Enterprise, Jurisdiction, Membership
 from programmes.management.commands.setup_demo import (
     ADMIN_PASSWORD,

@@ -7,14 +7,13 @@ import pytest
 from django.contrib import admin
 from django.core.management import call_command
 
-from programmes.admin.base import DeskAdminMixin
+from core.admin import DeskAdminMixin
+from core.models import AuditEntry, ImportRecord
 from programmes.management.commands.setup_demo import DOCUMENTED_FIXTURES
 from programmes.models import (
-    AuditEntry,
     Designation,
     Disbursement,
     Evaluation,
-    ImportRecord,
     Notification,
     Objection,
     ReminderLog,

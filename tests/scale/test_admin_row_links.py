@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import resolve, reverse
 from django.utils import translation
 
-from programmes.admin.base import DeskChangeList
+from core.admin import DeskChangeList
 from tests import factories
 from tests.scale.conftest import DESK_ADMINS
 

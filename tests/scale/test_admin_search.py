@@ -7,7 +7,7 @@ from django.contrib.admin.options import ModelAdmin
 from django.core.exceptions import ObjectDoesNotExist
 from django.test import RequestFactory
 
-from programmes.selectors.search import searchable
+from core.search import searchable
 from tests import factories
 from tests.scale.conftest import DESK_ADMINS
 

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.paginators import EstimatedCountPaginator, table_estimate
 from enterprises.models import Enterprise
-from programmes.admin.paginators import EstimatedCountPaginator, table_estimate
 from programmes.models import Application, ApplicationEvent, Designation
 from programmes.workflow import Status
 from tests import factories

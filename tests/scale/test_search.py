@@ -16,10 +16,10 @@ from rest_framework.filters import SearchFilter as StockSearchFilter
 from rest_framework.request import Request
 from rest_framework.test import APIClient
 
+from core.search import INDEXED, search
 from programmes.api.filters import SubquerySearchFilter
 from programmes.api.views import ApplicationViewSet, DesignationViewSet
 from programmes.models import Application, Designation, Kind, ProductDetail
-from programmes.selectors.search import INDEXED, search
 from programmes.workflow import Status
 from tests import factories
 

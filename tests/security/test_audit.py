@@ -9,10 +9,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import AuditEntry, ImportRecord
 from enterprises.models import Enterprise
 from enterprises.resources import EnterpriseResource
 from programmes.exceptions import MoveRefused
-from programmes.models import AuditEntry, ImportRecord, Kind
+from programmes.models import Kind
 from programmes.services import application_move
 from programmes.workflow import DECIDED, MOVES, Actor
 from tests import factories
@@ -51,7 +52,7 @@ def test_every_workflow_move_writes_an_audit_entry(move, enterprise, applicant, 
     application_move(application=application, actor=actor, move=move.name, comment="reason given")
 
     [entry] = AuditEntry.objects.filter(object_type="programmes.Application")
-    expected = Action.DECISION if move.target in DECIDED else Action.TRANSITION
+    expected = Action.DECISION if move.target in DECIDED else Action.MOVE
     assert entry.action == expected
     assert entry.actor == actor
     assert entry.object_id == str(application.pk)
@@ -160,7 +161,7 @@ def test_an_import_writes_an_audit_entry(tmp_path):
     import_sheet(tmp_path)
 
     [entry] = entries(Action.IMPORT)
-    assert entry.object_type == "programmes.ImportRecord"
+    assert entry.object_type == "core.ImportRecord"
     assert entry.object_id == str(ImportRecord.objects.get().pk)
 
 
@@ -200,7 +201,7 @@ def superuser():
 def test_staff_read_the_audit_trail_in_admin(client, staff, entry):
     client.force_login(staff)
 
-    response = client.get(reverse("admin:programmes_auditentry_changelist"))
+    response = client.get(reverse("admin:core_auditentry_changelist"))
 
     assert response.status_code == 200
     assert entry.object_repr in response.content.decode()
@@ -209,23 +210,23 @@ def test_staff_read_the_audit_trail_in_admin(client, staff, entry):
 def test_other_desk_users_do_not_see_the_audit_trail(client, officer, expert, entry):
     for user in (officer, expert):
         client.force_login(user)
-        url = reverse("admin:programmes_auditentry_change", args=[entry.pk])
-        assert client.get(reverse("admin:programmes_auditentry_changelist")).status_code == 403
+        url = reverse("admin:core_auditentry_change", args=[entry.pk])
+        assert client.get(reverse("admin:core_auditentry_changelist")).status_code == 403
         assert client.get(url).status_code in {302, 403}
 
 
 @pytest.mark.parametrize("who", ["staff", "superuser"])
 def test_nobody_edits_adds_or_deletes_an_entry_in_admin(client, request, who, entry):
     client.force_login(request.getfixturevalue(who))
-    change = reverse("admin:programmes_auditentry_change", args=[entry.pk])
-    delete = reverse("admin:programmes_auditentry_delete", args=[entry.pk])
-    changelist = reverse("admin:programmes_auditentry_changelist")
+    change = reverse("admin:core_auditentry_change", args=[entry.pk])
+    delete = reverse("admin:core_auditentry_delete", args=[entry.pk])
+    changelist = reverse("admin:core_auditentry_changelist")
 
     page = client.get(change)
     answers = [
         client.post(change, {"action": "other", "detail": "rewritten"}),
         client.post(delete, {"post": "yes"}),
-        client.get(reverse("admin:programmes_auditentry_add")),
+        client.get(reverse("admin:core_auditentry_add")),
         client.post(changelist, {"action": "delete_selected", "_selected_action": [entry.pk]}),
     ]
 

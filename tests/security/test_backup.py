@@ -139,7 +139,7 @@ def tally_sums():
 def test_restore_into_an_empty_database_gives_back_every_record_and_file(bureau_data, tmp_path):
     before, before_files, before_tally = snapshot(), files(bureau_data), tally_sums()
     assert len(before_files) == 3
-    assert before["programmes.auditentry"] and before["programmes.applicationevent"]
+    assert before["core.auditentry"] and before["programmes.applicationevent"]
     assert before["programmes.historicalapplication"]
     archive = backup(tmp_path)
     empty(bureau_data)

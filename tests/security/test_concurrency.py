@@ -12,10 +12,11 @@ import threading
 import pytest
 from django.db import connection
 
+from core.models import AuditEntry, ImportRecord
 from enterprises.models import Enterprise
 from enterprises.resources import EnterpriseResource
 from programmes.exceptions import MoveRefused
-from programmes.models import ApplicationEvent, AuditEntry, ImportRecord
+from programmes.models import ApplicationEvent
 from programmes.services import application_move
 from programmes.workflow import Status
 from tests import factories

@@ -69,7 +69,7 @@ PAGES = [
     "/dashboard/export/announced.xlsx",
     "/admin/programmes/application/",
     "/admin/enterprises/enterprise/",
-    "/admin/programmes/auditentry/",
+    "/admin/core/auditentry/",
     "/api/v1/applications/",
     "/api/v1/enterprises/",
     "/api/v1/calls/",

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from programmes.models import AuditEntry
+from core.models import AuditEntry
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -216,7 +216,7 @@ def test_portal_admin_dashboard_and_api_docs_use_no_inline_script(client, applic
         "/admin/",
         "/admin/programmes/application/",
         "/admin/programmes/application/add/",
-        "/admin/programmes/auditentry/",
+        "/admin/core/auditentry/",
         "/dashboard/",
         "/desk/",
         "/api/v1/docs/",

@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from core.sheets.layout import CellError
 from programmes.resources import rejected_xlsx
-from programmes.resources.sheets import CellError
 
 #: Short names for the resources, besides their dotted paths.
 RESOURCES = {

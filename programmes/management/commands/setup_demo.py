@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from enterprises import roles
+from core import roles
 from enterprises.models import Enterprise, Jurisdiction, Membership, Region
 from programmes.models import Call, Programme, ScoreCriterion
 

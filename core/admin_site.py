@@ -8,7 +8,7 @@ user's roles and permissions, the language and which model the page belongs to, 
 it is kept per process under exactly those and rendered once.
 
 The key holds everything a ModelAdmin's module-level permission answer here reads:
-the user's groups (``enterprises.roles``, which the access modules read), their
+the user's groups (``core.roles``, which the access modules read), their
 Django permissions (read anyway by the import and history pages) and the
 superuser, staff and active flags. A
 ModelAdmin whose ``has_module_permission`` or model-level ``has_*_permission``
@@ -22,7 +22,7 @@ from django.template.loader import get_template
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
-from enterprises.roles import role_names
+from .roles import role_names
 
 #: Kinds of user × languages × pages is small; past this many entries start again.
 NAVIGATION_ENTRIES = 512

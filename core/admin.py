@@ -1,5 +1,6 @@
-"""What every ModelAdmin of the desk shares: scoped rows, role-based permissions,
-graceful refusals of deletions, read-only history, and creation through services."""
+"""What every ModelAdmin of the desk shares: scoped rows, permissions asked of the app's
+access module, graceful refusals of deletions, read-only history, and creation through
+services."""
 
 from contextlib import nullcontext
 
@@ -20,9 +21,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import access
-from ..selectors.search import admin_search_terms, search, searchable
-from ..services.audit import audit_access_refused
+from .audit import audit_access_refused
+from .search import admin_search_terms, search, searchable
 
 
 class DeskChangeList(ChangeList):
@@ -61,14 +61,17 @@ class DeskChangeList(ChangeList):
 
 
 class DeskAdminMixin:
-    """Rows come from a selector; permissions from plain functions.
+    """Rows come from an access module's scoped list; permissions from its functions.
 
-    Subclasses implement ``scoped_queryset(request)`` by calling a selector and
-    override the ``has_*_permission`` methods with calls to permission
-    functions. By default a desk user may view, and nobody may add, change or
-    delete: writing is granted explicitly, never inherited from Django's
-    model permissions.
+    Each app's admin sets ``may`` to its access module's ``may(user, capability)``;
+    subclasses implement ``scoped_queryset(request)`` by calling a scoped list and
+    override the ``has_*_permission`` methods with calls to access functions. By
+    default a desk user may view, and nobody may add, change or delete: writing is
+    granted explicitly, never inherited from Django's model permissions.
     """
+
+    #: The app's ``access.may``, as a staticmethod.
+    may = None
 
     def scoped_queryset(self, request):
         raise NotImplementedError
@@ -120,10 +123,10 @@ class DeskAdminMixin:
             raise IncorrectLookupParameters(error) from error
 
     def has_module_permission(self, request):
-        return access.may(request.user, "use_desk")
+        return self.may(request.user, "use_desk")
 
     def has_view_permission(self, request, obj=None):
-        return access.may(request.user, "use_desk")
+        return self.may(request.user, "use_desk")
 
     def has_add_permission(self, request):
         return False
@@ -281,10 +284,12 @@ class ServiceAddMixin:
 
 class DeskInlineMixin:
     """Inlines answer permissions about their parent object through the parent admin's
-    functions; by default they are read-only."""
+    functions; by default they are read-only. ``may`` as for ``DeskAdminMixin``."""
+
+    may = None
 
     def has_view_permission(self, request, obj=None):
-        return access.may(request.user, "use_desk")
+        return self.may(request.user, "use_desk")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -34,18 +34,15 @@ _TRIGRAM = re.compile(r"[^\W_]{3}")
 TEXT_TYPES = {"CharField", "TextField"}
 
 
-#: (table, column) of the columns with a trigram and a pair index on PostgreSQL
-#: (migrations ``0008_search_trigram_indexes`` and ``0009_search_bigram_indexes``).
-INDEXED = {
-    ("programmes_application", "title"),
-    ("enterprises_enterprise", "name"),
-    ("enterprises_enterprise", "unified_social_credit_code"),
-    ("enterprises_enterprise", "name_en"),
-    ("enterprises_enterprise", "legal_representative"),
-    ("programmes_productdetail", "product_name"),
-    ("programmes_projectdetail", "project_name"),
-    ("programmes_designationdetail", "platform_name"),
-}
+#: (table, column) of the columns with a trigram and a pair index on PostgreSQL; each
+#: app names its own (``index_columns`` in its ``AppConfig.ready``).
+INDEXED: set[tuple[str, str]] = set()
+
+
+def index_columns(model, *fields: str) -> None:
+    """Declare that ``model``'s ``fields`` carry the trigram and pair indexes."""
+    table = model._meta.db_table
+    INDEXED.update((table, model._meta.get_field(name).column) for name in fields)
 
 
 class _IndexedContains(IContains):

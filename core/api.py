@@ -39,13 +39,15 @@ from rest_framework import (
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 
-from programmes.exceptions import MoveRefused
+from .exceptions import Refused
 
 # --- Errors -----------------------------------------------------------------------
 
 
-class WorkflowConflict(exceptions.APIException):
-    """A workflow move refused by ``services.workflow.application_move``: nothing was changed."""
+class Conflict(exceptions.APIException):
+    """An action refused by the state of things (``core.exceptions.Refused``: a workflow
+    move refused by ``application_move``, for one): nothing was changed. The code keeps
+    the name the API has always answered with."""
 
     status_code = status.HTTP_409_CONFLICT
     default_detail = gettext_lazy("This workflow action is not possible now.")
@@ -106,8 +108,8 @@ def exception_handler(exc, context):
     # Imported here: DRF resolves this module while rest_framework.views is still loading.
     from rest_framework.views import exception_handler as drf_exception_handler
 
-    if isinstance(exc, MoveRefused):
-        exc = WorkflowConflict(" ".join(exc.messages))
+    if isinstance(exc, Refused):
+        exc = Conflict(" ".join(exc.messages))
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):

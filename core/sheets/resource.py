@@ -3,7 +3,7 @@
 A ``SheetResource`` is a django-import-export ``ModelResource`` whose columns
 are ``SheetField``s titled in Chinese and also recognised by their English
 field name. Its ``import_data`` does not go row by row through the library's
-machinery; it hands the sheet to ``programmes.services.imports.sheet_import``,
+machinery; it hands the sheet to ``core.sheets.imports.sheet_import``,
 which calls the resource's four hooks per batch:
 
 ``begin_import``   fetch the lookups once (regions, industries, calls, …);
@@ -27,7 +27,8 @@ from import_export.resources import ModelResource
 from import_export.results import Error
 
 from ..exports import neutralise_row, xlsx_bytes
-from .sheets import (
+from .imports import sheet_import
+from .layout import (
     NEW,
     SheetField,
     SheetImportResult,
@@ -61,6 +62,8 @@ class SheetResource(ModelResource):
 
     #: Rows checked, resolved and written together.
     sheet_batch_size = 1000
+    #: The app's ``access.can_import(user, model)``, as a staticmethod: who may import.
+    can_import = None
 
     def __init__(self, user=None, request=None, **kwargs):
         super().__init__(**kwargs)
@@ -102,8 +105,6 @@ class SheetResource(ModelResource):
         problem. From the command line, the rejected rows are written beside
         the input file as ``<name>.rejected.xlsx``.
         """
-        from ..services.imports import sheet_import
-
         user = kwargs.get("user")
         cli_path = None if user is not None else _command_line_file_name()
         file_name = kwargs.get("file_name") or cli_path or ""
@@ -134,8 +135,6 @@ class SheetResource(ModelResource):
         collect_preview: bool = False,
     ) -> SheetImportResult:
         """Import an xlsx or csv file, streamed row by row (memory stays bounded)."""
-        from ..services.imports import sheet_import
-
         file_name = file_name or os.path.basename(str(path))
         return sheet_import(
             resource=self,
@@ -189,7 +188,7 @@ class SheetResource(ModelResource):
 
     def export(self, queryset=None, **kwargs):
         """The library's export (admin and ``manage.py export``), audited."""
-        from ..services.audit import audit_export
+        from ..audit import audit_export
 
         dataset = super().export(queryset=queryset, **kwargs)
         audit_export(

@@ -6,9 +6,8 @@ in Python without a query of its own.
 
 from django.utils.translation import gettext as _
 
+from core.sheets.layout import clean_code, match_key
 from enterprises.models import Industry, Region
-
-from .sheets import clean_code, match_key
 
 AMBIGUOUS = object()
 CREDIT_CODE_ALIASES = ("信用代码", "社会信用代码", "统一信用代码", "统一代码", "credit_code")

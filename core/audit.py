@@ -1,5 +1,6 @@
 """The audit trail: one append-only ``AuditEntry`` per decision, status change, import,
-export, refused access and login lock-out.
+export, record written, refused access and login lock-out; ``audit_record`` writes
+every one of them.
 
 Services call these functions explicitly, inside their own transaction, so an
 entry exists exactly when the change it records was committed. Refused access
@@ -13,7 +14,7 @@ import logging
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
-from ..models import AuditEntry, ImportRecord
+from .models import AuditEntry, ImportRecord
 
 logger = logging.getLogger(__name__)
 
@@ -77,19 +78,6 @@ def audit_record(
         object_repr=_field(object_repr, 255),
         detail=detail or "",
         ip_address=client_ip(request),
-    )
-
-
-def audit_transition(*, application, actor, move_name: str, from_status: str) -> AuditEntry:
-    """A workflow move; one that lands in a decided state is recorded as a decision."""
-    from ..workflow import DECIDED
-
-    decided = application.status in DECIDED and from_status != application.status
-    return audit_record(
-        action=Action.DECISION if decided else Action.TRANSITION,
-        actor=actor,
-        obj=application,
-        detail=f"{move_name}: {from_status} → {application.status}",
     )
 
 

@@ -1,0 +1,88 @@
+"""Records every app writes: the audit trail and the spreadsheet imports."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportRecord(models.Model):
+    """Audit of one spreadsheet import: who, which file, and what it did."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resource = models.CharField(_("resource"), max_length=100)
+    file_name = models.CharField(_("file name"), max_length=255)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    created_rows = models.PositiveIntegerField(_("rows created"), default=0)
+    updated_rows = models.PositiveIntegerField(_("rows updated"), default=0)
+    rejected_rows = models.PositiveIntegerField(_("rows rejected"), default=0)
+    committed = models.BooleanField(_("written to the database"), default=False)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    via = models.CharField(_("via"), max_length=20, default="admin")
+
+    class Meta:
+        verbose_name = _("import record")
+        verbose_name_plural = _("import records")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.resource} {self.file_name} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class AuditEntry(models.Model):
+    """An append-only record of who did what to which object, and when.
+
+    Written by services (decisions, status changes, imports, exports) and by the
+    access checks (refused access). Nobody edits or deletes one: admin shows
+    them read-only and the API exposes none.
+    """
+
+    class Action(models.TextChoices):
+        MOVE = "move", _("Status change")
+        DECISION = "decision", _("Decision")
+        IMPORT = "import", _("Import")
+        EXPORT = "export", _("Export")
+        ACCESS_REFUSED = "access_refused", _("Access refused")
+        LOGIN_LOCKED = "login_locked", _("Login locked out")
+        OTHER = "other", _("Other")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_entry_object"),
+            models.Index(fields=["action", "at"], name="audit_entry_action_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit entries are never deleted.")

@@ -1,0 +1,68 @@
+"""The programmes' models, one module per concern; every model is importable from here."""
+
+from .applications import (
+    Application,
+    ApplicationEvent,
+    ApplicationQuerySet,
+    ApplicationTally,
+    Attachment,
+    DesignationDetail,
+    ProductDetail,
+    ProductTier,
+    ProjectCategory,
+    ProjectDetail,
+    WorkflowMethods,
+    attachment_path,
+)
+from .catalogue import (
+    DETAIL_RELATIONS,
+    MONEY,
+    NON_NEGATIVE,
+    AnnouncedFigure,
+    Call,
+    Kind,
+    Level,
+    Programme,
+    RewardRule,
+    ScoreCriterion,
+    Source,
+)
+from .outcomes import Designation, Disbursement, Evaluation, Grade, grade_for_score
+from .records import Notification, ReminderLog
+from .reviews import Objection, ReviewAssignment, ReviewScore
+
+__all__ = [
+    "DETAIL_RELATIONS",
+    "MONEY",
+    "NON_NEGATIVE",
+    "AnnouncedFigure",
+    "Application",
+    "ApplicationEvent",
+    "ApplicationQuerySet",
+    "ApplicationTally",
+    "Attachment",
+    "Call",
+    "Designation",
+    "DesignationDetail",
+    "Disbursement",
+    "Evaluation",
+    "Grade",
+    "Kind",
+    "Level",
+    "Notification",
+    "Objection",
+    "ProductDetail",
+    "ProductTier",
+    "Programme",
+    "ProjectCategory",
+    "ProjectDetail",
+    "ReminderLog",
+    "ReviewAssignment",
+    "ReviewScore",
+    "RewardRule",
+    "ScoreCriterion",
+    "Source",
+    "WorkflowMethods",
+    "attachment_path",
+    "grade_for_score",
+]

@@ -1,0 +1,266 @@
+"""Programmes, their reward rules and score sheets, their calls and the figures announced."""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import Region
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
+
+
+class Kind(models.TextChoices):
+    PRODUCT = "product", _("Product recognition")
+    PROJECT = "project", _("Project funding")
+    DESIGNATION = "designation", _("Enterprise designation")
+
+
+#: The application's relation to the typed detail record of each kind.
+DETAIL_RELATIONS = {
+    Kind.PRODUCT: "product_detail",
+    Kind.PROJECT: "project_detail",
+    Kind.DESIGNATION: "designation_detail",
+}
+
+
+class Level(models.TextChoices):
+    NATIONAL = "national", _("National")
+    PROVINCIAL = "provincial", _("Provincial")
+    MUNICIPAL = "municipal", _("Municipal")
+    COUNTY = "county", _("County")
+
+
+class Source(models.TextChoices):
+    PORTAL = "portal", _("Filed through the portal")
+    ADMIN = "admin", _("Entered by bureau staff")
+    IMPORT = "import", _("Imported from a published results list")
+    ARTICLE = "article", _("Documented in a published article")
+
+
+class CodeManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Programme(models.Model):
+    """A scheme the bureau runs or recommends to, of one of three kinds."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=255, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    authority = models.CharField(_("authority"), max_length=200)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        help_text=_("The area the programme covers."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    eligibility = models.TextField(_("eligibility"), blank=True)
+    required_documents = models.TextField(_("required documents"), blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = CodeManager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["kind", "level", "code"]
+        indexes = [models.Index(fields=["kind", "level"], name="programme_kind_level")]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class RewardRuleManager(models.Manager):
+    def get_by_natural_key(self, programme_code, tier):
+        return self.get(programme__code=programme_code, tier=tier)
+
+
+class RewardRule(models.Model):
+    """A level or tier of a programme and the amount it brings, in yuan."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="reward_rules",
+    )
+    tier = models.CharField(_("level or tier"), max_length=40)
+    label = models.CharField(_("label"), max_length=200)
+    amount = models.DecimalField(_("amount (yuan)"), validators=NON_NEGATIVE, **MONEY)
+    policy = models.CharField(_("policy"), max_length=255, blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    objects = RewardRuleManager()
+
+    class Meta:
+        verbose_name = _("reward rule")
+        verbose_name_plural = _("reward rules")
+        ordering = ["programme", "amount"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "tier"], name="reward_rule_unique"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="reward_rule_amount_gte_0"),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} — {self.label}"
+
+    def natural_key(self):
+        return (*self.programme.natural_key(), self.tier)
+
+    natural_key.dependencies = ["programmes.programme"]
+
+
+class CallQuerySet(models.QuerySet):
+    def open_on(self, day):
+        """Calls taking applications on ``day``: opens_on ≤ day ≤ closes_on (``Call.is_open``)."""
+        return self.filter(opens_on__lte=day, closes_on__gte=day)
+
+
+class CallManager(models.Manager.from_queryset(CallQuerySet)):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Call(models.Model):
+    """One round (batch) of a programme, and what was announced when it closed."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="calls"
+    )
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=255)
+    year = models.PositiveSmallIntegerField(_("year"))
+    opens_on = models.DateField(_("opens on"), null=True, blank=True)
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    budget = models.DecimalField(
+        _("budget (yuan)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    public_notice_days = models.PositiveSmallIntegerField(_("public notice days"), default=5)
+    recommendation_quota = models.PositiveSmallIntegerField(
+        _("recommendation quota per county"), null=True, blank=True
+    )
+    announced_on = models.DateField(_("results announced on"), null=True, blank=True)
+    announced_count = models.PositiveIntegerField(_("number selected"), null=True, blank=True)
+    announced_amount = models.DecimalField(
+        _("total funds announced (yuan)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    announcement = models.TextField(_("announcement"), blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    objects = CallManager()
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-year", "programme", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_on__isnull=True)
+                | Q(closes_on__isnull=True)
+                | Q(closes_on__gte=F("opens_on")),
+                name="call_closes_after_opening",
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "year"], name="call_programme_year")]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.code,)
+
+    def is_open(self, on):
+        """Whether the call takes applications on ``on`` (``CallQuerySet.open_on``)."""
+        return bool(self.opens_on and self.closes_on and self.opens_on <= on <= self.closes_on)
+
+
+class AnnouncedFigure(models.Model):
+    """A figure a bureau announced: how many were selected, for how much, and where.
+
+    Held beside the records so that what was announced can be set against what
+    the system holds (for example 15 Jiaxing first-batch materials in 2023).
+    """
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="figures"
+    )
+    call = models.ForeignKey(
+        Call,
+        verbose_name=_("call"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="figures",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    tier = models.CharField(_("level or tier"), max_length=40, blank=True)
+    count = models.PositiveIntegerField(_("count"), null=True, blank=True)
+    amount = models.DecimalField(
+        _("amount (yuan)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    rank = models.PositiveSmallIntegerField(_("rank in the province"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    source = models.CharField(_("source"), max_length=255)
+
+    class Meta:
+        verbose_name = _("announced figure")
+        verbose_name_plural = _("announced figures")
+        ordering = ["-year", "programme", "region", "tier"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "year", "region", "tier", "source"],
+                name="announced_figure_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(count__isnull=False) | Q(amount__isnull=False) | Q(rank__isnull=False),
+                name="announced_figure_has_value",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} {self.year} {self.region or ''} {self.tier}".strip()
+
+
+class ScoreCriterion(models.Model):
+    """One line of a programme's expert score sheet."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    name = models.CharField(_("criterion"), max_length=200)
+    weight = models.DecimalField(
+        _("weight (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("score criterion")
+        verbose_name_plural = _("score criteria")
+        ordering = ["programme", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="criterion_unique"),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,72 @@
+"""Notices to users, and the reminders sent."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .applications import Application
+
+
+class Notification(models.Model):
+    """An in-app notice to a user; the same text also goes out by email."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self):
+        return self.message[:60]
+
+
+class ReminderLog(models.Model):
+    """A reminder that went out: one row per kind, subject, recipient and due date.
+
+    The unique constraint is what makes ``send_reminders`` safe to run daily (or
+    twice at once): a reminder already logged is never sent again.
+    """
+
+    class Kind(models.TextChoices):
+        CALL_CLOSING = "call_closing", _("Call closing soon")
+        NOTICE_ENDING = "notice_ending", _("Public notice ending")
+        DESIGNATION_EXPIRING = "designation_expiring", _("Designation expiring")
+        EVALUATION_DUE = "evaluation_due", _("Evaluation due")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    object_key = models.CharField(
+        _("about"), max_length=100, help_text=_("What the reminder is about, e.g. call:12.")
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    due_on = models.DateField(_("due on"))
+    message = models.TextField(_("message"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_key", "recipient", "due_on"], name="reminder_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["due_on"], name="reminder_due_on")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.object_key} → {self.recipient} ({self.due_on})"
