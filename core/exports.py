@@ -39,14 +39,6 @@ def strip_neutralisation(text: str) -> str:
     return text
 
 
-def neutralise_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
-    """A copy of ``dataset`` with every cell (and header) neutralised."""
-    safe = tablib.Dataset(headers=neutralise_row(dataset.headers or []) or None)
-    for row in dataset:
-        safe.append(neutralise_row(row))
-    return safe
-
-
 def xlsx_bytes(headers: Sequence, rows: Iterable[Sequence], *, text_columns=()) -> bytes:
     """A one-sheet workbook, written in openpyxl's streaming mode, every cell neutralised.
 

@@ -8,12 +8,9 @@ from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.managers import CodeNaturalKeyManager
+
 from .validators import normalise_credit_code, validate_credit_code
-
-
-class CodeNaturalKeyManager(models.Manager):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
 
 
 class Region(models.Model):

@@ -238,23 +238,12 @@ def attachment_list(*, user) -> QuerySet[Attachment]:
     return _of_applications(Attachment.objects.all(), user=user, files=True)
 
 
-def can_download_attachment(user, attachment) -> bool:
-    """As for viewing the application, but an expert must first declare no conflict."""
-    return row_allowed(
-        Application.objects, application_scope(user, files=True), attachment.application
-    )
-
-
 def event_list(*, user) -> QuerySet[ApplicationEvent]:
     return _of_applications(ApplicationEvent.objects.all(), user=user)
 
 
 def designation_list(*, user) -> QuerySet[Designation]:
     return _of_applications(Designation.objects.all(), user=user)
-
-
-def can_view_designation(user, designation) -> bool:
-    return can_view_application(user, designation.application)
 
 
 def can_delete_designation(user, designation) -> bool:

@@ -21,11 +21,6 @@ urlpatterns = [
         review.expert_declare_view,
         name="expert-declare",
     ),
-    path(
-        "expert/assignments/<int:pk>/attachments/<int:attachment_pk>/",
-        review.expert_attachment_view,
-        name="expert-attachment",
-    ),
     # Bureau staff
     path("desk/", review.desk_view, name="desk"),
     path("desk/calls/<int:pk>/", review.desk_call_view, name="desk-call"),

@@ -134,7 +134,7 @@ SELECTED = frozenset({S.GRANTED, S.WARNED, S.REVOKED, S.EXPIRED})
 UNFILED = Q(status=S.DRAFT) | Q(status=S.WITHDRAWN, submitted_at__isnull=True)
 # A recommendation holds a place of the county's quota until the application goes back
 # to the county (returned, resubmitted) or leaves the round (withdrawn).
-HOLDS_QUOTA_PLACE = Q(events__transition="recommend") & ~Q(
+HOLDS_QUOTA_PLACE = Q(events__move="recommend") & ~Q(
     status__in=(S.DRAFT, S.SUBMITTED, S.RETURNED, S.RESUBMITTED, S.WITHDRAWN)
 )
 
@@ -272,7 +272,7 @@ def county_quota(application, context: MoveContext) -> list[str]:
 def last_notice_opened_at(application) -> datetime | None:
     """When the application's current public notice opened: its latest opening move."""
     return (
-        application.events.filter(transition="open_public_notice")
+        application.events.filter(move="open_public_notice")
         .order_by("-at", "-id")
         .values_list("at", flat=True)
         .first()

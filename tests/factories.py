@@ -226,7 +226,7 @@ def notice_opened(application, *, days_ago=0, actor=None):
         application=application,
         actor=actor,
         at=timezone.now() - timedelta(days=days_ago),
-        transition="open_public_notice",
+        move="open_public_notice",
         from_status="approved",
         to_status="in_public_notice",
     )

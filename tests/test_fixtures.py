@@ -175,7 +175,7 @@ def test_documented_applications_are_granted_from_articles_with_a_timeline(docum
         # Only the total of the eight silk projects is published.
         assert application.awarded_amount is None
         event = ApplicationEvent.objects.get(application=application)
-        assert (event.transition, event.from_status, event.to_status) == (
+        assert (event.move, event.from_status, event.to_status) == (
             "record_result",
             Status.DRAFT,
             Status.GRANTED,

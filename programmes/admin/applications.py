@@ -111,7 +111,7 @@ class TimelineInline(ReadOnlyTabularInline):
 
     @admin.display(description=_("action"))
     def action(self, obj):
-        return move_label(obj.transition)
+        return move_label(obj.move)
 
 
 class AttachmentInline(ReadOnlyTabularInline):

@@ -155,12 +155,12 @@ class ObjectionAdmin(DeskAdminMixin, admin.ModelAdmin):
         return ["application", "name", "contact", "text", "lodged_at", "handled_at", "handled_by"]
 
 
-class TransitionListFilter(admin.SimpleListFilter):
-    """The workflow's moves as choices: a plain "transition" filter would run
+class MoveListFilter(admin.SimpleListFilter):
+    """The workflow's moves as choices: a plain "move" filter would run
     SELECT DISTINCT over every timeline event (the largest table) on each page view."""
 
     title = _("action")
-    parameter_name = "transition"
+    parameter_name = "move"
 
     def lookups(self, request, model_admin):
         return [
@@ -170,7 +170,7 @@ class TransitionListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(transition=self.value())
+            return queryset.filter(move=self.value())
         return queryset
 
 
@@ -179,7 +179,7 @@ class ApplicationEventAdmin(ReadOnlyAdmin):
     """The timelines of all applications in view: written by services, never edited."""
 
     list_display = ["at", "application", "actor", "action", "from_status", "to_status"]
-    list_filter = ["to_status", TransitionListFilter]
+    list_filter = ["to_status", MoveListFilter]
     list_select_related = ["application", "actor"]
     search_fields = [*APPLICATION_SEARCH, "comment"]
     show_full_result_count = False
@@ -188,9 +188,9 @@ class ApplicationEventAdmin(ReadOnlyAdmin):
     def scoped_queryset(self, request):
         return event_list(user=request.user)
 
-    @admin.display(description=_("action"), ordering="transition")
+    @admin.display(description=_("action"), ordering="move")
     def action(self, obj):
-        return move_label(obj.transition)
+        return move_label(obj.move)
 
     def has_view_permission(self, request, obj=None):
         if obj is None:

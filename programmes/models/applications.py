@@ -388,7 +388,7 @@ class ApplicationEvent(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("time"), db_index=True)
-    transition = models.CharField(_("action"), max_length=40)
+    move = models.CharField(_("action"), max_length=40)
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
     comment = models.TextField(_("comment"), blank=True)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.managers import CodeNaturalKeyManager
 from enterprises.models import Region
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -41,11 +42,6 @@ class Source(models.TextChoices):
     ARTICLE = "article", _("Documented in a published article")
 
 
-class CodeManager(models.Manager):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
-
-
 class Programme(models.Model):
     """A scheme the bureau runs or recommends to, of one of three kinds."""
 
@@ -70,7 +66,7 @@ class Programme(models.Model):
     source = models.CharField(_("source"), max_length=255, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
-    objects = CodeManager()
+    objects = CodeNaturalKeyManager()
 
     class Meta:
         verbose_name = _("programme")
@@ -131,11 +127,6 @@ class CallQuerySet(models.QuerySet):
         return self.filter(opens_on__lte=day, closes_on__gte=day)
 
 
-class CallManager(models.Manager.from_queryset(CallQuerySet)):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
-
-
 class Call(models.Model):
     """One round (batch) of a programme, and what was announced when it closed."""
 
@@ -162,7 +153,7 @@ class Call(models.Model):
     announcement = models.TextField(_("announcement"), blank=True)
     source = models.CharField(_("source"), max_length=255, blank=True)
 
-    objects = CallManager()
+    objects = CodeNaturalKeyManager.from_queryset(CallQuerySet)()
 
     class Meta:
         verbose_name = _("call")

@@ -59,10 +59,6 @@ def application_details_fetch(
     return applications
 
 
-def application_get(*, user, pk) -> Application | None:
-    return application_list(user=user).filter(pk=pk).first()
-
-
 def open_work_by_programme(*, user) -> list[dict]:
     """Counts by status for each programme, of the applications open to ``user``.
 

@@ -106,7 +106,7 @@ def applicant_application_get(*, user, pk) -> Application | None:
 
 
 def _actor_kind(event: ApplicationEvent, application: Application) -> str:
-    move = MOVES.get(event.transition)
+    move = MOVES.get(event.move)
     if event.actor is None or move is None:
         return "system"
     if move.actors == (Actor.APPLICANT,):

@@ -129,7 +129,7 @@ def result_programmes() -> QuerySet[Programme]:
 def notice_opened_at() -> Subquery:
     """When the application's current public notice opened: its latest ``open_public_notice``."""
     return Subquery(
-        ApplicationEvent.objects.filter(application=OuterRef("pk"), transition="open_public_notice")
+        ApplicationEvent.objects.filter(application=OuterRef("pk"), move="open_public_notice")
         .order_by("-at", "-id")
         .values("at")[:1]
     )

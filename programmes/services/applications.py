@@ -105,7 +105,7 @@ def application_record_result(
             application=application,
             actor=actor,
             at=now,
-            transition="record_result",
+            move="record_result",
             from_status=Status.DRAFT,
             to_status=Status.GRANTED,
             comment=source_note,

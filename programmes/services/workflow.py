@@ -125,7 +125,7 @@ def application_move(
             application=locked,
             actor=actor,
             at=context.now,
-            transition=declared.name,
+            move=declared.name,
             from_status=from_status,
             to_status=locked.status,
             comment=context.comment,

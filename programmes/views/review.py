@@ -7,7 +7,7 @@ through a scoped selector (404 when it is not the user's to see).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -270,29 +270,6 @@ def expert_declare_view(request, pk):
     except ValidationError as error:
         messages.error(request, _error_text(error))
     return redirect("review:expert-assignment", pk=assignment.pk)
-
-
-@login_required
-def expert_attachment_view(request, pk, attachment_pk):
-    """An attachment of an assigned application, only after the no-conflict declaration."""
-    assignment = _own_assignment(request, pk)
-    if not assignment_file_open(assignment) or assignment_has_conflict(assignment):
-        raise PermissionDenied
-    attachment = assignment.application.attachments.filter(pk=attachment_pk).first()
-    if attachment is None:
-        raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- Bureau staff ---------------------------------------------------------------------

@@ -251,7 +251,7 @@ def test_applicant_journey_from_sign_up_to_published_result(
     notice = public.locator(f"#notice-{application.pk}")
     assert ENTERPRISE in notice.inner_text()
     assert PRODUCT in notice.inner_text()
-    opened = application.events.get(transition="open_public_notice").at
+    opened = application.events.get(move="open_public_notice").at
     ends = timezone.localtime(opened + timedelta(days=5)).strftime("%Y-%m-%d %H:%M")
     assert ends in notice.inner_text()
     shoot(public, "journey-15-public-notice")
@@ -279,9 +279,9 @@ def test_applicant_journey_from_sign_up_to_published_result(
     shoot(desk, "journey-17-confirm-refused-during-notice")
 
     # Five days pass.
-    ApplicationEvent.objects.filter(
-        application=application, transition="open_public_notice"
-    ).update(at=F("at") - timedelta(days=6))
+    ApplicationEvent.objects.filter(application=application, move="open_public_notice").update(
+        at=F("at") - timedelta(days=6)
+    )
     desk.reload()
     with desk.expect_navigation():
         desk.get_by_role("button", name="Confirm notice").click()

@@ -44,7 +44,7 @@ def in_notice(enterprise, call, *, opened_days_ago: float, **kwargs):
     ApplicationEvent.objects.create(
         application=application,
         at=timezone.now() - timedelta(days=opened_days_ago),
-        transition="open_public_notice",
+        move="open_public_notice",
         from_status=Status.APPROVED,
         to_status=Status.IN_PUBLIC_NOTICE,
     )
@@ -75,7 +75,7 @@ def test_the_latest_opening_counts_after_a_reopened_notice(enterprise, call):
     ApplicationEvent.objects.create(
         application=application,
         at=timezone.now() - timedelta(days=1),
-        transition="open_public_notice",
+        move="open_public_notice",
         from_status=Status.APPROVED,
         to_status=Status.IN_PUBLIC_NOTICE,
     )

@@ -64,9 +64,6 @@ def urls(world):
         "county-application": reverse("review:county-application", args=[world["queued"].pk]),
         "expert-assignments": reverse("review:expert-assignments"),
         "expert-assignment": reverse("review:expert-assignment", args=[assignment.pk]),
-        "expert-attachment": reverse(
-            "review:expert-attachment", args=[assignment.pk, world["file"].pk]
-        ),
         "desk": reverse("review:desk"),
         "desk-call": reverse("review:desk-call", args=[world["call"].pk]),
         "desk-application": reverse("review:desk-application", args=[world["queued"].pk]),
@@ -82,7 +79,6 @@ EXPECTED = {
             "county-application",
             "expert-assignments",
             "expert-assignment",
-            "expert-attachment",
             "desk",
             "desk-call",
             "desk-application",
@@ -94,7 +90,6 @@ EXPECTED = {
         "county-application": 200,
         "expert-assignments": 403,
         "expert-assignment": 403,
-        "expert-attachment": 403,
         "desk": 403,
         "desk-call": 403,
         "desk-application": 403,
@@ -105,7 +100,6 @@ EXPECTED = {
         "county-application": 403,
         "expert-assignments": 200,
         "expert-assignment": 200,
-        "expert-attachment": 200,
         "desk": 403,
         "desk-call": 403,
         "desk-application": 403,
@@ -113,7 +107,6 @@ EXPECTED = {
     "other_expert": {
         "expert-assignments": 200,
         "expert-assignment": 404,
-        "expert-attachment": 404,
         "county-application": 403,
     },
     "staff": {
@@ -188,14 +181,6 @@ def test_private_files_only_for_those_who_may_see_the_application(
     download = "programmes:attachment-download"
     assert client.get(reverse(download, args=[world["file"].pk])).status_code == own
     assert client.get(reverse(download, args=[world["foreign_file"].pk])).status_code == foreign
-
-
-def test_an_expert_cannot_fetch_another_applications_file_through_their_assignment(client, world):
-    client.force_login(world["users"]["expert"])
-    url = reverse(
-        "review:expert-attachment", args=[world["assignment"].pk, world["foreign_file"].pk]
-    )
-    assert client.get(url).status_code == 404
 
 
 def test_public_pages_need_no_sign_in(client, world):

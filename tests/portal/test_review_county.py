@@ -82,7 +82,7 @@ def test_officer_recommends_with_a_comment(client, officer, enterprise, call):
     application.refresh_from_db()
     assert application.status == Status.RECOMMENDED
     event = application.events.get()
-    assert (event.transition, event.comment, event.actor) == (
+    assert (event.move, event.comment, event.actor) == (
         "recommend",
         "Strong candidate",
         officer,

@@ -83,7 +83,7 @@ def test_unassigned_expert_gets_404_on_an_assignment_and_its_files(client, assig
     client.force_login(stranger)
 
     assert client.get(page(assignment)).status_code == 404
-    file_url = reverse("review:expert-attachment", args=[assignment.pk, attachment.pk])
+    file_url = reverse("programmes:attachment-download", args=[attachment.pk])
     assert client.get(file_url).status_code == 404
     declare = reverse("review:expert-declare", args=[assignment.pk])
     assert client.post(declare, {"declaration": "no_conflict"}).status_code == 404
@@ -91,13 +91,13 @@ def test_unassigned_expert_gets_404_on_an_assignment_and_its_files(client, assig
 
 def test_file_stays_closed_until_no_conflict_is_declared(client, expert, assignment, attachment):
     client.force_login(expert)
-    file_url = reverse("review:expert-attachment", args=[assignment.pk, attachment.pk])
+    file_url = reverse("programmes:attachment-download", args=[attachment.pk])
 
     before = client.get(page(assignment))
     assert "Declaration of interest" in before.content.decode()
     assert "test-report.pdf" not in before.content.decode()
     assert "纳米涂层材料" not in before.content.decode()
-    assert client.get(file_url).status_code == 403
+    assert client.get(file_url).status_code == 404
     # Scores cannot be posted before the declaration either.
     posted = client.post(page(assignment), {"submit": "1"})
     assert posted.status_code == 403
@@ -130,8 +130,8 @@ def test_declaring_a_conflict_closes_the_assignment_and_staff_see_it(
     assert assignment.submitted_at is not None
     assert assignment.no_conflict_declared_at is None
     assert assignment.total_score is None
-    file_url = reverse("review:expert-attachment", args=[assignment.pk, attachment.pk])
-    assert client.get(file_url).status_code == 403
+    file_url = reverse("programmes:attachment-download", args=[attachment.pk])
+    assert client.get(file_url).status_code == 404
     assert "test-report.pdf" not in client.get(page(assignment)).content.decode()
 
     client.force_login(staff)

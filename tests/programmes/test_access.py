@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
 
 from enterprises import access as enterprise_access
@@ -28,7 +29,7 @@ def test_can_view_agrees_with_application_list_for_every_user_and_row():
             )
 
 
-def test_can_download_agrees_with_attachment_list_for_every_user_and_file():
+def test_the_download_agrees_with_attachment_list_for_every_user_and_file(client):
     world = build_world()
     world.apps["nanhu", Status.IN_REVIEW].assignments.update(no_conflict_declared_at=timezone.now())
     attachments = []
@@ -37,26 +38,35 @@ def test_can_download_agrees_with_attachment_list_for_every_user_and_file():
         attachment.file.save("a.pdf", ContentFile(b"pdf"), save=False)
         attachment.save()
         attachments.append(attachment)
+    answers = set()
     for key, user in world.users.items():
+        if not user.is_authenticated:
+            continue
+        client.force_login(user)
         listed = set(attachment_list(user=user).values_list("pk", flat=True))
         for attachment in attachments:
-            assert access.can_download_attachment(user, attachment) == (attachment.pk in listed), (
-                key,
-                attachment.application.title,
-            )
+            url = reverse("programmes:attachment-download", args=[attachment.pk])
+            expected = 200 if attachment.pk in listed else 404
+            assert client.get(url).status_code == expected, (key, attachment.application.title)
+            answers.add(expected)
+    assert answers == {200, 404}
 
 
-def test_can_download_attachment_follows_can_view(applicant, other_applicant, officer, staff):
+def test_a_file_follows_its_application(applicant, other_applicant, officer, staff):
     application = factories.ApplicationFactory(
         enterprise=factories.Membership.objects.get(user=applicant).enterprise,
         status=Status.SUBMITTED,
     )
-    attachment = Attachment(application=application, original_name="a.pdf", size=1)
-    assert access.can_download_attachment(applicant, attachment)
-    assert access.can_download_attachment(officer, attachment)
-    assert access.can_download_attachment(staff, attachment)
-    assert not access.can_download_attachment(other_applicant, attachment)
-    assert not access.can_download_attachment(AnonymousUser(), attachment)
+    attachment = Attachment.objects.create(application=application, original_name="a.pdf", size=1)
+
+    def downloads(user):
+        return attachment_list(user=user).filter(pk=attachment.pk).exists()
+
+    assert downloads(applicant)
+    assert downloads(officer)
+    assert downloads(staff)
+    assert not downloads(other_applicant)
+    assert not downloads(AnonymousUser())
 
 
 # --- editing ------------------------------------------------------------------------------

@@ -139,7 +139,7 @@ def every_record(staff, expert, enterprise, region):
         application=granted,
         actor=staff,
         at=timezone.now(),
-        transition="grant",
+        move="grant",
         from_status=Status.IN_PUBLIC_NOTICE,
         to_status=Status.GRANTED,
     )
@@ -312,7 +312,7 @@ def test_timeline_is_shown_oldest_first(client, staff, submitted):
             application=submitted,
             actor=staff,
             at=start + timezone.timedelta(minutes=minutes),
-            transition="note",
+            move="note",
             from_status=Status.SUBMITTED,
             to_status=Status.SUBMITTED,
             comment=comment,
@@ -587,7 +587,7 @@ def with_event(application, actor):
         application=application,
         actor=actor,
         at=timezone.now(),
-        transition="submit",
+        move="submit",
         from_status=Status.DRAFT,
         to_status=Status.SUBMITTED,
     )

@@ -170,7 +170,7 @@ def test_record_result_enters_granted_with_a_record_result_event(enterprise, sta
     assert application.submitted_at is None
     assert application.product_detail.product_name == "光伏玻璃"
     [event] = application.events.all()
-    assert event.transition == "record_result"
+    assert event.move == "record_result"
     assert (event.from_status, event.to_status) == (Status.DRAFT, Status.GRANTED)
     assert event.actor == staff
     assert event.comment == "浙江省经信厅 2023-09-28 公告"
@@ -343,7 +343,7 @@ def test_evaluation_grade_and_its_effect_on_a_granted_designation(
         assert events == []
     else:
         [recorded] = events
-        assert recorded.transition == event
+        assert recorded.move == event
         assert recorded.actor == staff
         assert "2023–2024" in recorded.comment
         assert score in recorded.comment
@@ -370,7 +370,7 @@ def test_evaluation_of_a_warned_designation(designation, staff, score, status, e
     )
     application = Application.objects.get(pk=designation.application_id)
     assert application.status == status
-    transitions = list(application.events.values_list("transition", flat=True))
+    transitions = list(application.events.values_list("move", flat=True))
     assert transitions == ["warn"] + ([event] if event else [])
 
 
@@ -385,7 +385,7 @@ def test_two_evaluations_warn_then_lift(designation, staff):
         )
     application = Application.objects.get(pk=designation.application_id)
     assert application.status == Status.GRANTED
-    assert list(application.events.values_list("transition", flat=True)) == [
+    assert list(application.events.values_list("move", flat=True)) == [
         "warn",
         "lift_warning",
     ]

@@ -167,7 +167,7 @@ def check_success(result, application, move, user, comment, from_status):
     assert len(events) == 1
     [event] = events
     assert event.actor_id == user.pk
-    assert event.transition == move.name
+    assert event.move == move.name
     assert (event.from_status, event.to_status) == (from_status, move.target)
     assert event.comment == comment.strip()
     if move.name in {"submit", "resubmit"}:
@@ -331,7 +331,7 @@ def test_every_state_but_the_final_ones_has_a_way_out():
     assert set(Status.values) - targets == {Status.DRAFT}
 
 
-def test_unknown_transition_is_refused_and_changes_nothing(world):
+def test_unknown_move_is_refused_and_changes_nothing(world):
     application = world.applications[Status.DRAFT, Kind.PRODUCT]
     for name in ("publish", "", "SUBMIT", "save", "delete"):
         with pytest.raises(MoveRefused) as caught:
@@ -407,7 +407,7 @@ def test_a_whole_round_leaves_a_readable_timeline(world):
         application_move(application=application, actor=users[role], move=name, comment=comment)
     assert application.status == Status.GRANTED
     events = list(application.events.order_by("at", "id"))
-    assert [event.transition for event in events] == [name for name, _, _ in steps]
+    assert [event.move for event in events] == [name for name, _, _ in steps]
     assert [event.actor_id for event in events] == [users[role].pk for _, role, _ in steps]
     assert events[1].comment == "请补充检测报告"
     for previous, event in zip(events, events[1:], strict=False):

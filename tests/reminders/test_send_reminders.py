@@ -88,7 +88,7 @@ class World:
         ApplicationEvent.objects.create(
             application=application,
             at=at(day),
-            transition="open_public_notice",
+            move="open_public_notice",
             from_status=Status.APPROVED,
             to_status=Status.IN_PUBLIC_NOTICE,
         )

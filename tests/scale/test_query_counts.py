@@ -101,7 +101,7 @@ def test_admin_change_page_queries_do_not_grow_with_its_records(client, staff, e
                 application=application,
                 actor=staff,
                 at=now + timedelta(minutes=n),
-                transition="submit",
+                move="submit",
                 from_status=Status.DRAFT,
                 to_status=Status.SUBMITTED,
             )

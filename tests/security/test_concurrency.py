@@ -78,7 +78,7 @@ def test_two_staff_deciding_at_once_record_exactly_one_decision(enterprise, stat
     assert "is not possible while the application is" in refused[0].messages[0]
     application.refresh_from_db()
     assert application.status == decided[0].status
-    assert ApplicationEvent.objects.filter(application=application, transition=move).count() == 1
+    assert ApplicationEvent.objects.filter(application=application, move=move).count() == 1
     assert AuditEntry.objects.filter(action=AuditEntry.Action.DECISION).count() == 1
 
 

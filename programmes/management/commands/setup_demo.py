@@ -58,7 +58,7 @@ IDENTITY_FIELDS = {
     "programmes.projectdetail": ("application",),
     "programmes.designationdetail": ("application",),
     "programmes.designation": ("application",),
-    "programmes.applicationevent": ("application", "transition"),
+    "programmes.applicationevent": ("application", "move"),
     "programmes.announcedfigure": ("programme", "year", "tier"),
 }
 
