@@ -1,4 +1,5 @@
-"""Records every app writes: the audit trail and the spreadsheet imports."""
+"""Records every app writes: the audit trail, the spreadsheet imports and the notices
+people receive."""
 
 from django.conf import settings
 from django.db import models
@@ -45,6 +46,7 @@ class AuditEntry(models.Model):
     class Action(models.TextChoices):
         MOVE = "move", _("Status change")
         DECISION = "decision", _("Decision")
+        RECORD = "record", _("Record written")
         IMPORT = "import", _("Import")
         EXPORT = "export", _("Export")
         ACCESS_REFUSED = "access_refused", _("Access refused")
@@ -86,3 +88,25 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit entries are never deleted.")
+
+
+class Notification(models.Model):
+    """An in-app notice to a person, written by ``core.notifications.notify`` (which also
+    sends it by email); ``link`` is the page it is about."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.TextField(_("message"))
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notice_user_unread")]
+
+    def __str__(self):
+        return self.message[:60]

@@ -258,5 +258,15 @@ def jurisdiction_list(*, user) -> QuerySet[Jurisdiction]:
     return Jurisdiction.objects.filter(user_id=getattr(user, "pk", None))
 
 
+def enterprise_members(enterprise_id) -> list:
+    """The people who act for the enterprise: its approved members, told of its news."""
+    return [
+        membership.user
+        for membership in Membership.objects.filter(
+            enterprise_id=enterprise_id, status=Membership.Status.APPROVED
+        ).select_related("user")
+    ]
+
+
 def county_officers() -> QuerySet:
     return holders_of(COUNTY_OFFICERS)

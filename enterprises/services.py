@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,8 +19,11 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core import roles
+from core.audit import audit_record
+from core.models import AuditEntry
+from core.notifications import Notice, notify
 
-from .access import can_decide_membership, can_manage_enterprise_profile
+from .access import can_decide_membership, can_manage_enterprise_profile, enterprise_members
 from .auth import normalise_mobile
 from .models import Enterprise, Membership
 
@@ -58,24 +60,19 @@ def _join_applicants(user) -> None:
             delattr(user, attribute)
 
 
-def _send(*, template: str, context: dict, recipients: list[str]) -> None:
-    """One email from ``templates/emails/<template>_subject.txt`` and ``<template>.txt``.
+Action = AuditEntry.Action
+
+
+def _tell(*, template: str, context: dict, users, link: str) -> None:
+    """A notice from ``templates/emails/<template>_subject.txt`` and ``<template>.txt``,
+    in-app and by email (``core.notifications.notify``).
 
     Rendered in the site's language: the recipient's own choice is not stored.
     """
-    recipients = [address for address in recipients if address]
-    if not recipients:
-        return
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
         body = render_to_string(f"emails/{template}.txt", context)
-    send_mail(
-        subject=" ".join(subject.split()),
-        message=body,
-        from_email=None,
-        recipient_list=recipients,
-        fail_silently=True,
-    )
+    notify(users=users, notice=Notice(subject=subject, body=body, message=subject, link=link))
 
 
 def _field_values(data: dict, fields) -> dict:
@@ -119,6 +116,7 @@ def user_sign_up(*, password: str, email: str = "", mobile: str = ""):
             user.full_clean(exclude=["password"])
             user.save()
             _join_applicants(user)
+            audit_record(action=Action.RECORD, actor=user, obj=user, detail="signed up")
     except IntegrityError as error:
         raise ValidationError(_("An account with this login already exists.")) from error
     return user
@@ -143,6 +141,7 @@ def enterprise_register(*, user, data: dict) -> Enterprise:
                 status=Membership.Status.APPROVED,
             )
             _join_applicants(user)
+            audit_record(action=Action.RECORD, actor=user, obj=enterprise, detail="registered")
     except IntegrityError as error:
         # Somebody registered the same code or name a moment earlier.
         raise ValidationError(
@@ -161,6 +160,7 @@ def enterprise_update(*, enterprise: Enterprise, actor, data: dict) -> Enterpris
             setattr(locked, field, value)
         locked.full_clean()
         locked.save()
+        audit_record(action=Action.RECORD, actor=actor, obj=locked, detail="profile changed")
     return locked
 
 
@@ -173,19 +173,13 @@ def membership_request(*, user, enterprise: Enterprise) -> Membership:
     )
     _join_applicants(user)
     if created:
-        approvers = Membership.objects.filter(
-            enterprise=enterprise, status=Membership.Status.APPROVED
-        ).select_related("user")
-        context = {
-            "enterprise": enterprise,
-            "requester": user.username,
-            "link": portal_url(reverse("enterprises:profile", args=[enterprise.pk])),
-        }
+        audit_record(action=Action.RECORD, actor=user, obj=membership, detail="requested")
+        approvers = enterprise_members(enterprise.pk)
+        link = reverse("enterprises:profile", args=[enterprise.pk])
+        context = {"enterprise": enterprise, "requester": user.username, "link": portal_url(link)}
         transaction.on_commit(
-            lambda: _send(
-                template="membership_requested",
-                context=context,
-                recipients=[approver.user.email for approver in approvers],
+            lambda: _tell(
+                template="membership_requested", context=context, users=approvers, link=link
             )
         )
     return membership
@@ -199,15 +193,13 @@ def membership_approve(*, membership: Membership, actor) -> Membership:
         if locked.status != Membership.Status.APPROVED:
             locked.status = Membership.Status.APPROVED
             locked.save(update_fields=["status"])
-            context = {
-                "enterprise": locked.enterprise,
-                "approved": True,
-                "link": portal_url(reverse("enterprises:dashboard")),
-            }
-            recipient = locked.user.email
+            audit_record(action=Action.DECISION, actor=actor, obj=locked, detail="approved")
+            link = reverse("enterprises:dashboard")
+            context = {"enterprise": locked.enterprise, "approved": True, "link": portal_url(link)}
+            member = locked.user
             transaction.on_commit(
-                lambda: _send(
-                    template="membership_decided", context=context, recipients=[recipient]
+                lambda: _tell(
+                    template="membership_decided", context=context, users=[member], link=link
                 )
             )
     return locked
@@ -219,16 +211,16 @@ def membership_decline(*, membership: Membership, actor) -> None:
         raise PermissionDenied
     if membership.status != Membership.Status.PENDING:
         raise ValidationError(_("Only a request that is still pending can be declined."))
-    context = {
-        "enterprise": membership.enterprise,
-        "approved": False,
-        "link": portal_url(reverse("enterprises:dashboard")),
-    }
-    recipient = membership.user.email
+    link = reverse("enterprises:dashboard")
+    context = {"enterprise": membership.enterprise, "approved": False, "link": portal_url(link)}
+    requester = membership.user
     with transaction.atomic():
+        audit_record(action=Action.DECISION, actor=actor, obj=membership, detail="declined")
         membership.delete()
         transaction.on_commit(
-            lambda: _send(template="membership_decided", context=context, recipients=[recipient])
+            lambda: _tell(
+                template="membership_decided", context=context, users=[requester], link=link
+            )
         )
 
 

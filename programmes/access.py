@@ -17,7 +17,7 @@ Which moves exist, from which states, and their guards are the workflow's
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from core.models import AuditEntry, ImportRecord
+from core.models import AuditEntry, ImportRecord, Notification
 from core.roles import APPLICANTS, BUREAU_STAFF, COUNTY_OFFICERS, EXPERTS
 from enterprises import access as enterprise_access
 from enterprises.access import (
@@ -46,7 +46,6 @@ from .models import (
     Designation,
     Disbursement,
     Evaluation,
-    Notification,
     Objection,
     Programme,
     ReminderLog,

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ServiceAddMixin
-from core.models import ImportRecord
+from core.models import ImportRecord, Notification
 from core.paginators import EstimatedCountPaginator
 
 from .. import access
@@ -16,7 +16,7 @@ from ..access import (
     notification_list,
     objection_list,
 )
-from ..models import ApplicationEvent, Notification, Objection, ReviewAssignment
+from ..models import ApplicationEvent, Objection, ReviewAssignment
 from ..services import expert_assign
 from ..workflow import MOVES, move_label
 from .desk import DeskAdminMixin
@@ -228,10 +228,10 @@ class ImportRecordAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "user", "application", "short_message", "read_at"]
+    list_display = ["created_at", "user", "short_message", "link", "read_at"]
     list_filter = [("read_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["user", "application"]
-    search_fields = ["user__username", "message", "application__title"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "message"]
     show_full_result_count = False
 
     def scoped_queryset(self, request):

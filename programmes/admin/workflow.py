@@ -107,7 +107,6 @@ class WorkflowAdminMixin:
             "application": title,
             "status": application.get_status_display(),
         }
-        self.log_change(request, application, message)
         self.message_user(request, message, messages.SUCCESS)
         return True
 

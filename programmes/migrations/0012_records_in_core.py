@@ -7,6 +7,8 @@ Their rows are copied into core's tables (a status change's action is now called
 from django.core.management.color import no_style
 from django.db import migrations
 
+from ._handover import hand_over
+
 COPIES = {
     "importrecord": (
         "id, user_id, resource, file_name, dry_run, created_rows, updated_rows, "
@@ -31,6 +33,10 @@ def copy_to_core(apps, schema_editor):
             cursor.execute(statement)
 
 
+def hand_over_permissions(apps, schema_editor):
+    hand_over(apps, models=("auditentry", "importrecord"))
+
+
 def copy_back(apps, schema_editor):
     connection = schema_editor.connection
     with connection.cursor() as cursor:
@@ -43,12 +49,15 @@ def copy_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
         ("core", "0001_initial"),
         ("programmes", "0011_application_tally"),
     ]
 
     operations = [
         migrations.RunPython(copy_to_core, copy_back),
+        migrations.RunPython(hand_over_permissions, migrations.RunPython.noop),
         migrations.RemoveField(model_name="importrecord", name="user"),
         migrations.DeleteModel(name="AuditEntry"),
         migrations.DeleteModel(name="ImportRecord"),

@@ -28,7 +28,7 @@ from .catalogue import (
     Source,
 )
 from .outcomes import Designation, Disbursement, Evaluation, Grade, grade_for_score
-from .records import Notification, ReminderLog
+from .records import ReminderLog
 from .reviews import Objection, ReviewAssignment, ReviewScore
 
 __all__ = [
@@ -49,7 +49,6 @@ __all__ = [
     "Grade",
     "Kind",
     "Level",
-    "Notification",
     "Objection",
     "ProductDetail",
     "ProductTier",

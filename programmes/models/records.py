@@ -1,33 +1,8 @@
-"""Notices to users, and the reminders sent."""
+"""The reminders ``send_reminders`` sent."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from .applications import Application
-
-
-class Notification(models.Model):
-    """An in-app notice to a user; the same text also goes out by email."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    application = models.ForeignKey(
-        Application, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
-    )
-    message = models.TextField(_("message"))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
-
-    def __str__(self):
-        return self.message[:60]
 
 
 class ReminderLog(models.Model):

@@ -10,11 +10,12 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Notification
 from enterprises.access import member_enterprise_ids
 from enterprises.models import Enterprise
 
 from ..access import acted_for_county, application_list
-from ..models import Application, ApplicationEvent, Attachment, Call, Notification
+from ..models import Application, ApplicationEvent, Attachment, Call
 from ..workflow import MOVES, Actor, Status
 
 # What each state means for the enterprise that filed. Keys are the workflow's states;
@@ -150,7 +151,7 @@ def return_comment(*, application: Application) -> ApplicationEvent | None:
 
 
 def notification_list(*, user) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).select_related("application")
+    return Notification.objects.filter(user=user)
 
 
 def unread_notification_count(*, user) -> int:

@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_record
+from core.models import AuditEntry, Notification
 from enterprises.models import Enterprise
 
 from .. import access
-from ..models import Application, Call, Notification
+from ..models import Application, Call
 from .applications import DETAIL_MODELS, application_create
 from .attachments import attachment_add
 
@@ -82,6 +84,7 @@ def application_update(
             setattr(record, field, value)
         record.full_clean()
         record.save()
+        audit_record(action=AuditEntry.Action.RECORD, actor=actor, obj=locked, detail="changed")
     application.refresh_from_db()
     return application
 

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_record
+from core.models import AuditEntry
 from enterprises.models import Enterprise
 
 from ..models import (
@@ -61,6 +63,9 @@ def application_create(
         detail_record = DETAIL_MODELS[application.kind](application=application, **(detail or {}))
         detail_record.full_clean()
         detail_record.save()
+        audit_record(
+            action=AuditEntry.Action.RECORD, actor=actor, obj=application, detail="created"
+        )
     return application
 
 

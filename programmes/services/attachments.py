@@ -16,6 +16,9 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from core.audit import audit_record
+from core.models import AuditEntry
+
 from ..access import can_edit_application
 from ..models import Application, Attachment
 
@@ -137,6 +140,12 @@ def attachment_add(
         except Exception:
             attachment.file.delete(save=False)
             raise
+        audit_record(
+            action=AuditEntry.Action.RECORD,
+            actor=actor,
+            obj=application,
+            detail=f"document attached: {original_name}",
+        )
     return attachment
 
 
@@ -147,5 +156,11 @@ def attachment_delete(*, attachment: Attachment, actor) -> None:
     stored = attachment.file.name
     storage = attachment.file.storage
     with transaction.atomic():
+        audit_record(
+            action=AuditEntry.Action.RECORD,
+            actor=actor,
+            obj=attachment.application,
+            detail=f"document removed: {attachment.original_name}",
+        )
         attachment.delete()
         transaction.on_commit(lambda: storage.delete(stored))

@@ -7,6 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.audit import audit_record
+from core.models import AuditEntry
+
 from ..models import Application, Designation, Disbursement, Evaluation, Grade, Kind
 from ..workflow import HOLDING, Status
 from .workflow import application_move
@@ -40,6 +43,9 @@ def designation_record(
     with transaction.atomic():
         designation.full_clean()
         designation.save()
+        audit_record(
+            action=AuditEntry.Action.RECORD, actor=actor, obj=designation, detail="recorded"
+        )
     return designation
 
 
@@ -64,6 +70,9 @@ def evaluation_record(
         )
         evaluation.full_clean(exclude=["grade"])
         evaluation.save()
+        audit_record(
+            action=AuditEntry.Action.RECORD, actor=actor, obj=evaluation, detail="recorded"
+        )
         application = designation.application
         reason = _("Evaluation %(period)s: score %(score)s, %(grade)s.") % {
             "period": period,
@@ -107,4 +116,10 @@ def disbursement_record(
         )
         disbursement.full_clean()
         disbursement.save()
+        audit_record(
+            action=AuditEntry.Action.RECORD,
+            actor=actor,
+            obj=disbursement,
+            detail=f"paid {disbursement.amount} on {disbursement.paid_on}",
+        )
     return disbursement

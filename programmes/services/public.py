@@ -11,6 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.audit import audit_record
+from core.models import AuditEntry
+
 from .. import access
 from ..models import Application, Call, Objection
 from ..selectors.public import applications_in_notice, notice_entry
@@ -41,6 +44,7 @@ def objection_lodge(
         )
         objection.full_clean()
         objection.save()
+        audit_record(action=AuditEntry.Action.RECORD, obj=objection, detail="lodged")
     return objection
 
 

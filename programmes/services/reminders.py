@@ -32,9 +32,10 @@ import contextlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -44,6 +45,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from core.notifications import Notice, notify
 from enterprises.models import Membership
 from enterprises.services import portal_url
 
@@ -54,7 +56,6 @@ from ..models import (
     Call,
     Designation,
     Evaluation,
-    Notification,
     ReminderLog,
 )
 from ..workflow import HOLDING, Status
@@ -76,7 +77,6 @@ class Reminder:
     subject: str
     message: str
     link: str = ""
-    application_id: int | None = None
 
     @property
     def identity(self) -> tuple:
@@ -190,7 +190,6 @@ def _calls_closing(today: date, staff: list) -> list[Reminder]:
                     subject,
                     message,
                     link=link,
-                    application_id=only.pk if only else None,
                 )
                 for user in members[enterprise_id]
             ]
@@ -239,7 +238,6 @@ def _notices_ending(today: date, staff: list) -> list[Reminder]:
                 "and they are still waiting in notice.",
                 len(applications),
             )
-        only = applications[0].pk if len(applications) == 1 else None
         reminders += [
             Reminder(
                 Kind.NOTICE_ENDING,
@@ -248,7 +246,7 @@ def _notices_ending(today: date, staff: list) -> list[Reminder]:
                 user,
                 subject,
                 message % values,
-                application_id=only,
+                link=_link("review:desk-call", call.pk),
             )
             for user in staff
         ]
@@ -312,7 +310,6 @@ def _designations_expiring(today: date, staff: list) -> list[Reminder]:
                 user,
                 subject,
                 message,
-                application_id=application.pk,
             )
             for user, message in recipients
         ]
@@ -364,7 +361,6 @@ def _evaluations_due(today: date, staff: list) -> list[Reminder]:
                 user,
                 subject,
                 message % values,
-                application_id=designation.application_id,
             )
             for user in staff
         ]
@@ -383,15 +379,15 @@ def reminders_due(*, today: date) -> list[Reminder]:
         ]
 
 
-def _email(reminder: Reminder, connection) -> EmailMessage:
+def _notice(reminder: Reminder) -> Notice:
     body = reminder.message
     if reminder.link:
         body += "\n\n" + reminder.link
-    return EmailMessage(
+    return Notice(
         subject=reminder.subject,
         body=body + "\n",
-        to=[reminder.recipient.email],
-        connection=connection,
+        message=reminder.message,
+        link=urlsplit(reminder.link).path,
     )
 
 
@@ -430,13 +426,12 @@ def reminders_send(*, today: date, dry_run: bool = False) -> ReminderRun:
                     due_on=reminder.due_on,
                     message=reminder.message,
                 )
-                Notification.objects.create(
-                    user=reminder.recipient,
-                    application_id=reminder.application_id,
-                    message=reminder.message,
+                notify(
+                    users=[reminder.recipient],
+                    notice=_notice(reminder),
+                    connection=connection,
+                    fail_silently=False,
                 )
-                if reminder.recipient.email:
-                    _email(reminder, connection).send()
         except IntegrityError:
             run.already_sent += 1
         except OSError as error:  # the mail server: smtplib's errors are OSErrors

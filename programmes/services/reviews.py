@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_record
+from core.models import AuditEntry
 from enterprises.models import Membership
 
 from .. import access
@@ -42,9 +44,13 @@ def expert_assign(*, application: Application, expert, actor) -> ReviewAssignmen
         )
     try:
         with transaction.atomic():
-            assignment, _created = ReviewAssignment.objects.get_or_create(
+            assignment, created = ReviewAssignment.objects.get_or_create(
                 application=application, expert=expert
             )
+            if created:
+                audit_record(
+                    action=AuditEntry.Action.RECORD, actor=actor, obj=assignment, detail="assigned"
+                )
     except IntegrityError:  # the same pair assigned at the same moment elsewhere
         assignment = ReviewAssignment.objects.get(application=application, expert=expert)
     return assignment
@@ -111,6 +117,12 @@ def review_declare_no_conflict(*, assignment: ReviewAssignment, actor) -> Review
             locked.no_conflict_declared_at = timezone.now()
             locked.full_clean()
             locked.save(update_fields=["no_conflict_declared_at"])
+            audit_record(
+                action=AuditEntry.Action.RECORD,
+                actor=actor,
+                obj=locked,
+                detail="no conflict of interest declared",
+            )
     assignment.refresh_from_db()
     return assignment
 
@@ -137,6 +149,12 @@ def review_declare_conflict(
         locked.submitted_at = timezone.now()
         locked.full_clean()
         locked.save()
+        audit_record(
+            action=AuditEntry.Action.RECORD,
+            actor=actor,
+            obj=locked,
+            detail="conflict of interest declared",
+        )
     assignment.refresh_from_db()
     return assignment
 
@@ -212,5 +230,11 @@ def review_save_scores(
             locked.submitted_at = timezone.now()
         locked.full_clean()
         locked.save()
+        audit_record(
+            action=AuditEntry.Action.RECORD,
+            actor=actor,
+            obj=locked,
+            detail="score sheet submitted" if submit else "score sheet saved",
+        )
     assignment.refresh_from_db()
     return assignment

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -379,8 +380,10 @@ def notification_read(request, pk):
     if notice is None:
         raise Http404
     notification_mark_read(user=request.user, pk=notice.pk)
-    if request.POST.get("open") and notice.application_id:
-        return redirect("programmes:application-detail", pk=notice.application_id)
+    if request.POST.get("open") and url_has_allowed_host_and_scheme(
+        notice.link, allowed_hosts=None
+    ):
+        return redirect(notice.link)
     return redirect("programmes:notifications")
 
 

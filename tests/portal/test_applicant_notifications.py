@@ -4,8 +4,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from core.models import Notification
 from enterprises.models import Membership
-from programmes.models import Notification
+from enterprises.services import membership_request
 from programmes.services import application_move
 from tests import factories
 
@@ -90,3 +91,32 @@ def test_unread_count_shows_in_the_header(client, applicant, submitted):
     page = client.get(reverse("programmes:calls")).content.decode()
 
     assert '<span class="badge"' in page
+
+
+def test_a_member_whose_account_is_closed_is_told_nothing(
+    enterprise, applicant, officer, submitted, django_capture_on_commit_callbacks
+):
+    former = factories.applicant_for(enterprise, username="former-member")
+    former.is_active = False
+    former.save()
+    Notification.objects.all().delete()
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        application_move(application=submitted, actor=officer, move="recommend")
+
+    assert set(Notification.objects.values_list("user__username", flat=True)) == {"applicant"}
+    assert [message.to for message in mail.outbox] == [[applicant.email]]
+
+
+def test_a_request_to_join_reaches_the_members_in_the_portal_and_by_email(
+    enterprise, applicant, django_capture_on_commit_callbacks
+):
+    newcomer = factories.UserFactory(username="newcomer", role="Applicants")
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_request(user=newcomer, enterprise=enterprise)
+
+    notice = Notification.objects.get(user=applicant)
+    assert "a request to act for" in notice.message
+    assert notice.link == reverse("enterprises:profile", args=[enterprise.pk])
+    assert [message.to for message in mail.outbox] == [[applicant.email]]

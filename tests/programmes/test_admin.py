@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import roles
-from core.models import ImportRecord
+from core.models import ImportRecord, Notification
 from programmes.models import (
     AnnouncedFigure,
     Application,
@@ -23,7 +23,6 @@ from programmes.models import (
     Evaluation,
     Kind,
     Level,
-    Notification,
     Objection,
     ProductDetail,
     ReviewAssignment,
@@ -52,7 +51,7 @@ PROGRAMME_MODELS = [
 
 
 #: Records every app writes live in ``core``.
-CORE_MODELS = {"importrecord", "auditentry"}
+CORE_MODELS = {"importrecord", "auditentry", "notification"}
 
 
 def changelist(model):
@@ -155,7 +154,9 @@ def every_record(staff, expert, enterprise, region):
         application=granted, name="王先生", contact="13800000000", text="数据不实"
     )
     import_record = ImportRecord.objects.create(user=staff, resource="results", file_name="a.xlsx")
-    notification = Notification.objects.create(user=staff, application=granted, message="Granted")
+    notification = Notification.objects.create(
+        user=staff, link=f"/applications/{granted.pk}/", message="Granted"
+    )
     return {
         "programme": designation_call.programme,
         "call": designation_call,

@@ -3,8 +3,7 @@
 import importlib
 
 import pytest
-from django.apps import apps as global_apps
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from core import roles
 from tests import factories
@@ -105,14 +104,17 @@ def test_role_helpers_refuse_anonymous_and_none():
         )
 
 
-def test_running_the_role_migration_again_changes_nothing():
-    before = {role: codenames(role) for role in roles.ALL_ROLES}
-    # The migration toggles ``models_module`` on the registry it is given; put it back.
-    saved = {config.label: config.models_module for config in global_apps.get_app_configs()}
-    try:
-        roles_migration.create_roles(global_apps, None)
-    finally:
-        for config in global_apps.get_app_configs():
-            config.models_module = saved[config.label]
-    assert Group.objects.filter(name__in=roles.ALL_ROLES).count() == 4
-    assert {role: codenames(role) for role in roles.ALL_ROLES} == before
+def test_the_models_moved_to_core_keep_the_roles_permissions():
+    """Notices moved from programmes to core: each role keeps what it had on them, and
+    no permission on the old model is left behind."""
+    staff, applicants = codenames(roles.BUREAU_STAFF), codenames(roles.APPLICANTS)
+    assert {f"core.{action}_notification" for action in ("view", "add", "change", "delete")} <= (
+        staff
+    )
+    assert {"core.view_notification", "core.change_notification"} <= applicants
+    assert not any(name.startswith("programmes.") and "notification" in name for name in staff)
+    assert (
+        not Permission.objects.filter(content_type__app_label="programmes")
+        .filter(codename__endswith="_notification")
+        .exists()
+    )

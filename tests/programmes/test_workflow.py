@@ -16,9 +16,10 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from core.models import Notification
 from enterprises.models import Membership, Region
 from programmes.exceptions import MoveRefused
-from programmes.models import Application, ApplicationEvent, Kind, Notification, RewardRule
+from programmes.models import Application, ApplicationEvent, Kind, RewardRule
 from programmes.services import application_move, available_moves
 from programmes.workflow import DECIDED, MOVES, Actor, Status
 from tests import factories
@@ -448,7 +449,7 @@ def test_a_move_notifies_approved_members_once_committed(
     notified = set(Notification.objects.values_list("user__username", flat=True))
     assert notified == {"applicant", "second-member"}
     assert all(
-        notice.application_id == application.pk and application.title in notice.message
+        notice.link == f"/applications/{application.pk}/" and application.title in notice.message
         for notice in Notification.objects.all()
     )
     recipients = sorted(address for email in mail.outbox for address in email.to)

@@ -8,18 +8,12 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
+from core.models import Notification
 from enterprises.models import Membership
-from programmes.models import (
-    ApplicationEvent,
-    Designation,
-    Evaluation,
-    Kind,
-    Level,
-    Notification,
-    ReminderLog,
-)
+from programmes.models import ApplicationEvent, Designation, Evaluation, Kind, Level, ReminderLog
 from programmes.services.reminders import add_years, reminders_send
 from programmes.workflow import Status
 from tests import factories
@@ -151,7 +145,7 @@ def test_reminders_arrive_in_app_and_by_email(world):
 
     notice = Notification.objects.get(user=world.drafter)
     assert "Closing call" in notice.message and "“Nano coating”" in notice.message
-    assert notice.application == world.draft
+    assert notice.link == reverse("programmes:application-detail", args=[world.draft.pk])
     assert Notification.objects.filter(user=world.no_mail).exists()
     recipients = sorted(address for message in mail.outbox for address in message.to)
     assert "no-mail" not in " ".join(recipients)

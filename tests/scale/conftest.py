@@ -8,16 +8,9 @@ from django.contrib import admin
 from django.core.management import call_command
 
 from core.admin import DeskAdminMixin
-from core.models import AuditEntry, ImportRecord
+from core.models import AuditEntry, ImportRecord, Notification
 from programmes.management.commands.setup_demo import DOCUMENTED_FIXTURES
-from programmes.models import (
-    Designation,
-    Disbursement,
-    Evaluation,
-    Notification,
-    Objection,
-    ReminderLog,
-)
+from programmes.models import Designation, Disbursement, Evaluation, Objection, ReminderLog
 from tests import factories
 
 DESK_ADMINS = sorted(
@@ -46,7 +39,9 @@ def records(enterprise, applicant, officer, staff):
         designation=designation, period="2023–2024", evaluated_on=today, score=Decimal("85")
     )
     ImportRecord.objects.create(user=staff, resource="enterprises", file_name="a.xlsx")
-    Notification.objects.create(user=applicant, application=application, message="Read me")
+    Notification.objects.create(
+        user=applicant, link=f"/applications/{application.pk}/", message="Read me"
+    )
     Objection.objects.create(application=application, name="A", contact="a@b.cn", text="No")
     ReminderLog.objects.create(
         kind=ReminderLog.Kind.choices[0][0],

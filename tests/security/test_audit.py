@@ -1,7 +1,8 @@
 """Audit: decisions, status changes, imports, exports and refused access leave a record
 (actor, object, time, action) that nobody can edit or delete through admin or the API."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -12,10 +13,26 @@ from django.utils import timezone
 from core.models import AuditEntry, ImportRecord
 from enterprises.models import Enterprise
 from enterprises.resources import EnterpriseResource
+from enterprises.services import (
+    enterprise_update,
+    membership_approve,
+    membership_decline,
+    membership_request,
+)
 from programmes.exceptions import MoveRefused
-from programmes.models import Kind
+from programmes.models import Kind, Level, ScoreCriterion
 from programmes.services import application_move
-from programmes.workflow import DECIDED, MOVES, Actor
+from programmes.services.outcomes import (
+    designation_record,
+    disbursement_record,
+    evaluation_record,
+)
+from programmes.services.reviews import (
+    expert_assign,
+    review_declare_no_conflict,
+    review_save_scores,
+)
+from programmes.workflow import DECIDED, MOVES, Actor, Status
 from tests import factories
 
 from .conftest import attach
@@ -59,6 +76,111 @@ def test_every_workflow_move_writes_an_audit_entry(move, enterprise, applicant, 
     assert entry.object_repr == application.title
     assert started <= entry.at <= timezone.now()
     assert move.name in entry.detail and move.target in entry.detail
+
+
+# --- Every other write of a service: one entry each, through ``audit_record`` ----------------
+
+
+def _granted(enterprise, kind=Kind.DESIGNATION):
+    return factories.ApplicationFactory(
+        enterprise=enterprise,
+        call=factories.CallFactory(programme=factories.ProgrammeFactory(kind=kind)),
+        status=Status.GRANTED,
+        awarded_amount=Decimal("100000"),
+    )
+
+
+def _record(action, actor, obj):
+    [entry] = AuditEntry.objects.filter(action=action)
+    assert entry.actor == actor
+    assert (entry.object_type, entry.object_id) == (obj._meta.label, str(obj.pk))
+    return entry
+
+
+def test_recording_outcomes_writes_audit_entries(enterprise, staff):
+    centre = _granted(enterprise)
+    designation = designation_record(application=centre, actor=staff, level=Level.MUNICIPAL)
+    assert "recorded" in _record(Action.RECORD, staff, designation).detail
+
+    funded = _granted(enterprise, Kind.PROJECT)
+    paid = disbursement_record(
+        application=funded, actor=staff, amount=Decimal("40000"), paid_on=date(2026, 3, 1)
+    )
+    entry = AuditEntry.objects.filter(object_type="programmes.Disbursement").get()
+    assert (entry.actor, entry.object_id) == (staff, str(paid.pk))
+    assert "40000" in entry.detail
+
+    evaluation_record(
+        designation=designation,
+        actor=staff,
+        period="2025",
+        evaluated_on=date(2026, 3, 1),
+        score=Decimal("95"),
+    )
+    assert AuditEntry.objects.filter(object_type="programmes.Evaluation", actor=staff).exists()
+
+
+def test_assigning_an_expert_and_the_experts_sheet_write_audit_entries(enterprise, staff, expert):
+    application = factories.ApplicationFactory(enterprise=enterprise, status=Status.IN_REVIEW)
+    ScoreCriterion.objects.create(
+        programme=application.call.programme, name="创新性", weight=Decimal("100")
+    )
+    assignment = expert_assign(application=application, expert=expert, actor=staff)
+    expert_assign(application=application, expert=expert, actor=staff)  # again: no new entry
+    review_declare_no_conflict(assignment=assignment, actor=expert)
+    criterion = application.call.programme.criteria.get()
+    review_save_scores(
+        assignment=assignment, actor=expert, scores={criterion.pk: Decimal("88")}, submit=True
+    )
+
+    details = list(
+        AuditEntry.objects.filter(object_type="programmes.ReviewAssignment")
+        .order_by("id")
+        .values_list("actor__username", "detail")
+    )
+    assert details == [
+        ("staff", "assigned"),
+        ("expert", "no conflict of interest declared"),
+        ("expert", "score sheet submitted"),
+    ]
+
+
+def test_membership_decisions_and_profile_changes_write_audit_entries(enterprise, applicant):
+    newcomer = factories.UserFactory(username="newcomer", role="Applicants")
+    request = membership_request(user=newcomer, enterprise=enterprise)
+    membership_approve(membership=request, actor=applicant)
+    declined = membership_request(
+        user=factories.UserFactory(username="stranger", role="Applicants"), enterprise=enterprise
+    )
+    membership_decline(membership=declined, actor=applicant)
+    enterprise_update(enterprise=enterprise, actor=applicant, data={"address": "嘉兴市南湖区"})
+
+    rows = list(
+        AuditEntry.objects.order_by("id").values_list("action", "actor__username", "detail")
+    )
+    assert rows == [
+        (Action.RECORD, "newcomer", "requested"),
+        (Action.DECISION, "applicant", "approved"),
+        (Action.RECORD, "stranger", "requested"),
+        (Action.DECISION, "applicant", "declined"),
+        (Action.RECORD, "applicant", "profile changed"),
+    ]
+
+
+def test_an_admin_edit_is_an_audit_entry(client, staff):
+    programme = factories.ProgrammeFactory(name="旧名称")
+    client.force_login(staff)
+    url = reverse("admin:programmes_programme_change", args=[programme.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update({"name": "新名称", "is_active": "on"})
+    for prefix in ("reward_rules", "criteria"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+
+    assert client.post(url, data).status_code == 302
+
+    entry = _record(Action.RECORD, staff, programme)
+    assert entry.detail.startswith("changed in admin")
 
 
 def test_a_refused_move_writes_no_audit_entry(enterprise, applicant):
