@@ -13,8 +13,8 @@ PostgreSQL, a queryset that reads one table without any WHERE, DISTINCT,
 GROUP BY or slicing (joins for ``list_select_related`` do not change the number
 of rows), and a table the estimate puts above ``exact_below`` rows. Everything
 else — a filtered list, a county officer's scoped list, a small table, SQLite —
-is counted exactly, as Django would. A queryset that already knows its count exactly
-(``ApplicationQuerySet.counted``: the applications' tally) answers before either.
+is counted exactly, as Django would. A count known beforehand (``count=``: the
+applications' tally, see ``ApplicationAdmin.get_paginator``) answers before either.
 """
 
 from django.core.paginator import Paginator
@@ -53,12 +53,15 @@ class EstimatedCountPaginator(Paginator):
     # freshly changed table is visibly wrong ("3 applications" when there are 5).
     exact_below = 10_000
 
+    def __init__(self, *args, count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = count
+
     @cached_property
     def count(self):
         # Already known exactly and cheaply (the applications' tally): no estimate needed.
-        known = getattr(self.object_list, "known_count", None)
-        if known is not None:
-            return known
+        if self.known_count is not None:
+            return self.known_count
         estimate = table_estimate(self.object_list)
         if estimate is not None and estimate >= self.exact_below:
             return estimate

@@ -8,6 +8,7 @@ from enterprises.access import reference_list
 
 from .. import access
 from ..models import AnnouncedFigure, Call, Programme, RewardRule, ScoreCriterion
+from ..services.catalogue import call_save
 from .desk import DeskAdminMixin, DeskInlineMixin
 
 
@@ -125,6 +126,9 @@ class CallAdmin(ReferenceDataAdmin):
         ),
         (_("Origin"), {"fields": ["source"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        call_save(call=obj)
 
     def scoped_queryset(self, request):
         queryset = reference_list(Call, user=request.user)

@@ -49,9 +49,9 @@ class DesignationAdmin(ServiceAddMixin, HistoryReadOnlyMixin, DeskAdminMixin, Si
     ]
     list_filter = [
         "level",
-        "application__call__programme",
+        "application__programme",
         "application__status",
-        "application__call__year",
+        "application__year",
     ]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
@@ -186,7 +186,7 @@ class DisbursementAdmin(ServiceAddMixin, DeskAdminMixin, admin.ModelAdmin):
     """Payments are added through ``disbursement_record`` and never edited afterwards."""
 
     list_display = ["application", "enterprise", "amount", "paid_on", "reference", "recorded_by"]
-    list_filter = ["application__call__programme", "application__call__year"]
+    list_filter = ["application__programme", "application__year"]
     list_select_related = ["application__enterprise", "recorded_by"]
     search_fields = [*APPLICATION_SEARCH, "reference"]
     autocomplete_fields = ["application"]

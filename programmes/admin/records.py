@@ -48,8 +48,8 @@ class ReviewAssignmentAdmin(ServiceAddMixin, DeskAdminMixin, admin.ModelAdmin):
         "submitted_at",
     ]
     list_filter = [
-        "application__call__programme",
-        "application__call__year",
+        "application__programme",
+        "application__year",
         ("submitted_at", admin.EmptyFieldListFilter),
     ]
     list_select_related = ["application", "expert"]

@@ -43,7 +43,7 @@ from ..access import (
     public_results,
 )
 from ..models import Application, Call, Designation, Programme, Source
-from ..selectors import CREATED_BY_SORTING, application_details_fetch, applications_in_order
+from ..selectors import application_details_fetch, applications_in_order
 from ..services import application_create
 from ..services.applicant import application_file, application_update
 from ..services.workflow import application_move, available_moves
@@ -220,9 +220,9 @@ class MayFileApplications(Capability):
     may = staticmethod(access.may)
 
 
-# The typed details are not joined: PostgreSQL spent ~30 ms planning the eight-table join
-# on every request. A list page fetches them per kind present (``paginate_queryset``);
-# one application reads its own kind's only.
+# The typed details are not joined (planning an eight-table join on every request costs
+# more than fetching them): a list page fetches them per kind present; one application
+# reads its own kind's only.
 APPLICATION_RELATED = ("enterprise", "region", "call__programme")
 SCOPE_NOTE = (
     "Signed in, you see your scope: staff everything; applicants their enterprises' "
@@ -249,67 +249,29 @@ CONFLICT = OpenApiResponse(
 
 
 class ApplicationCursorPagination(CursorPagination):
-    """Cursor pages of applications; filtered by year on PostgreSQL, ordered by sorting;
-    searched, cut from the matching ids before their rows are read.
+    """Cursor pages of applications; a searched list's page, and every page on SQLite,
+    is cut from the matching ids before their rows are read.
 
-    A year's applications were all created in that year, but PostgreSQL assumes them
-    spread over the ``created_at`` index and walks it from today back to the year
-    (2 s for the oldest year at a million applications). Ordered by
-    ``CREATED_BY_SORTING`` (the same value, which no index provides) it reads the
-    year's rows through the call index and sorts them instead. A searched list's page is
-    cut from the ids the search matched, then its 100 rows are read by id with their
-    joins, rather than joining every match (50,000 for a common word) before sorting.
-    On SQLite every page is cut from the ids: asked with its joins, SQLite looked up the
-    enterprise of each of a programme's 70,000 granted applications before sorting
-    them (0.24 s at a million applications), where PostgreSQL walks them in order and
-    stops at the page (cut from the ids there too, every list page tried took 1–4 ms
-    longer: the extra query).
+    A searched list's page is cut from the ids the search matched, then its rows are
+    read by id with their joins, rather than joining every match of a common word
+    before sorting. SQLite's planner looks up the joined rows of every matching
+    application before sorting them, so on SQLite every page is cut from the ids;
+    PostgreSQL walks the filter's index in order and stops at the page.
     """
 
-    SORTED = "created_sorted"
-    # Up to a year: the rows lie deep in the index. From a year on (year_min alone), recent rows
-    # come first and the walk stops early.
-    YEAR_PARAMETERS = ("year", "year_max")
-
     def paginate_queryset(self, queryset, request, view=None):
-        vendor = connections[queryset.db].vendor
-        self.by_sorting = (
-            vendor == "postgresql"
-            and not request.query_params.get("ordering")
-            and any(request.query_params.get(name) for name in self.YEAR_PARAMETERS)
-        )
         searched = bool(request.query_params.get(api_settings.SEARCH_PARAM))
-        joins_first = vendor == "sqlite"
-        if not (self.by_sorting or searched or joins_first):
+        if not (searched or connections[queryset.db].vendor == "sqlite"):
             return super().paginate_queryset(queryset, request, view)
-        # The page is cut from the applications alone, then its rows are read with their
-        # joins: joined first, PostgreSQL would look up the enterprise of every one of the
-        # year's rows (85,000), or of every match of a common word, before sorting them;
-        # SQLite does so for any filter.
-        bare = queryset.select_related(None)
-        if self.by_sorting:
-            bare = bare.only("pk").annotate(**{self.SORTED: CREATED_BY_SORTING})
-        else:  # the cursor reads its position from the ordering columns
-            bare = bare.only("pk", *view.ordering_fields)
+        # The cursor reads its position from the ordering columns.
+        bare = queryset.select_related(None).only("pk", *view.ordering_fields)
         page = super().paginate_queryset(bare, request, view)
         if page is None:
             return None
-        if searched or joins_first:
-            # The ids come from the scoped, filtered and searched list; reading their rows
-            # by id alone spares asking the filters and the search again.
-            queryset = Application.objects.select_related(*APPLICATION_RELATED)
+        # The ids come from the scoped, filtered and searched list; reading their rows by
+        # id alone spares asking the filters and the search again.
+        queryset = Application.objects.select_related(*APPLICATION_RELATED)
         return applications_in_order(queryset, [application.pk for application in page])
-
-    def get_ordering(self, request, queryset, view):
-        ordering = super().get_ordering(request, queryset, view)
-        if not self.by_sorting:
-            return ordering
-        return tuple(
-            f"{'-' if field.startswith('-') else ''}{self.SORTED}"
-            if field.lstrip("-") == "created_at"
-            else field
-            for field in ordering
-        )
 
 
 @extend_schema_view(

@@ -3,7 +3,6 @@
 from .applications import (
     Application,
     ApplicationEvent,
-    ApplicationQuerySet,
     ApplicationTally,
     Attachment,
     DesignationDetail,
@@ -38,7 +37,6 @@ __all__ = [
     "AnnouncedFigure",
     "Application",
     "ApplicationEvent",
-    "ApplicationQuerySet",
     "ApplicationTally",
     "Attachment",
     "Call",

@@ -42,20 +42,20 @@ def published_results(*, programme: Programme | None = None, year: int | None = 
     """
     queryset = (
         Application.objects.filter(status__in=RESULTS)
-        .select_related("enterprise", "region", "call__programme")
+        .select_related("enterprise", "region", "call", "programme")
         .order_by(
-            "-call__year",
-            "call__programme__name",
-            "call__programme_id",
+            "-year",
+            "programme__name",
+            "programme_id",
             "call__code",
             "enterprise__name",
             "id",
         )
     )
     if programme is not None:
-        queryset = queryset.filter(call__programme=programme)
+        queryset = queryset.filter(programme=programme)
     if year is not None:
-        queryset = queryset.filter(call__year=year)
+        queryset = queryset.filter(year=year)
     return queryset
 
 
@@ -91,8 +91,8 @@ def published_position(application: Application) -> int:
         Application.objects.filter(
             before,
             status__in=RESULTS,
-            call__programme_id=call.programme_id,
-            call__year=call.year,
+            programme_id=call.programme_id,
+            year=call.year,
         )
         .order_by()
         .count()

@@ -95,7 +95,7 @@ def dashboard_applications(*, user, filters: DashboardFilters) -> QuerySet[Appli
     """The applications ``user`` may see, limited by year and region (a city with its counties)."""
     queryset = application_list(user=user)
     if filters.year is not None:
-        queryset = queryset.filter(call__year=filters.year)
+        queryset = queryset.filter(year=filters.year)
     if filters.region is not None:
         queryset = queryset.filter(region_id__in=filters.region.self_and_descendant_ids())
     return queryset
@@ -134,7 +134,7 @@ def _ordered(rows: list[Row], order: list) -> list[Row]:
 
 
 def breakdown_by_programme(queryset: QuerySet) -> Breakdown:
-    aggregates = _aggregate(queryset, F("call__programme_id"))
+    aggregates = _aggregate(queryset, F("programme_id"))
     programmes = Programme.objects.filter(pk__in=[item["key"] for item in aggregates]).values_list(
         "pk", "name"
     )
@@ -143,7 +143,7 @@ def breakdown_by_programme(queryset: QuerySet) -> Breakdown:
 
 
 def breakdown_by_level(queryset: QuerySet) -> Breakdown:
-    rows = _rows(_aggregate(queryset, F("call__programme__level")), dict(Level.choices))
+    rows = _rows(_aggregate(queryset, F("programme__level")), dict(Level.choices))
     return Breakdown("level", _ordered(rows, Level.values))
 
 
@@ -176,7 +176,7 @@ def breakdown_by_region(queryset: QuerySet, *, within: Region | None) -> Breakdo
 
 
 def breakdown_by_year(queryset: QuerySet) -> Breakdown:
-    aggregates = _aggregate(queryset, F("call__year"))
+    aggregates = _aggregate(queryset, F("year"))
     rows = _rows(aggregates, {item["key"]: str(item["key"]) for item in aggregates})
     return Breakdown("year", sorted(rows, key=lambda row: row.key))
 
@@ -223,16 +223,16 @@ def announced_against_recorded(*, user, filters: DashboardFilters) -> list[Annou
         .filter(status__in=SELECTED)
         .filter(
             Q(
-                call__programme_id__in={figure.programme_id for figure in figures},
-                call__year__in={figure.year for figure in figures},
+                programme_id__in={figure.programme_id for figure in figures},
+                year__in={figure.year for figure in figures},
             )
             | Q(call_id__in=[call.pk for call in calls])
         )
         .values(
             "call_id",
             "region_id",
-            programme_id=F("call__programme_id"),
-            year=F("call__year"),
+            "programme_id",
+            "year",
             product_tier=F("product_detail__tier"),
             designation_level=F("designation__level"),
         )

@@ -23,6 +23,7 @@ from programmes.models import (
     attachment_path,
 )
 from programmes.services import application_move
+from programmes.services.catalogue import call_save
 from programmes.workflow import Status
 from tests import factories
 
@@ -152,3 +153,30 @@ def test_call_is_open_between_its_dates():
     assert call.is_open(date(2026, 6, 30))
     assert not call.is_open(date(2026, 7, 1))
     assert not factories.CallFactory(opens_on=None, closes_on=None).is_open(date(2026, 5, 1))
+
+
+def test_an_application_carries_its_calls_programme_year_and_kind(enterprise):
+    call = factories.CallFactory(year=2025, programme__kind=Kind.PROJECT)
+    application = factories.ApplicationFactory(enterprise=enterprise, call=call)
+    application.refresh_from_db()
+    assert (application.programme_id, application.year, application.kind) == (
+        call.programme_id,
+        2025,
+        Kind.PROJECT,
+    )
+
+
+def test_correcting_a_calls_year_or_programme_moves_its_applications_with_it(enterprise):
+    call = factories.CallFactory(year=2025)
+    other = factories.CallFactory(year=2025)
+    mine = factories.ApplicationFactory(enterprise=enterprise, call=call)
+    theirs = factories.ApplicationFactory(enterprise=enterprise, call=other)
+    designations = factories.ProgrammeFactory(kind=Kind.DESIGNATION)
+
+    call.year, call.programme = 2024, designations
+    call_save(call=call)
+
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.year, mine.programme, mine.kind) == (2024, designations, Kind.DESIGNATION)
+    assert (theirs.year, theirs.programme_id) == (2025, other.programme_id)

@@ -77,7 +77,7 @@ def test_admin_changelist_queries_do_not_grow_with_rows(client, staff, enterpris
     programme = world[Kind.PRODUCT].programme
     url = (
         reverse("admin:programmes_application_changelist")
-        + f"?call__programme__id__exact={programme.pk}&status__exact=granted"
+        + f"?programme__id__exact={programme.pk}&status__exact=granted"
     )
     assert_flat(client, url, lambda: add_applications(world, enterprise, 12))
     assert_flat(

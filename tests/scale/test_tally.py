@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.paginators import EstimatedCountPaginator
 from programmes import tally
 from programmes.models import Application, ApplicationTally, Kind, Level
 from programmes.selectors import open_work_by_programme
@@ -51,17 +52,11 @@ def rounds(enterprise):
     return calls
 
 
-def test_a_known_count_answers_until_the_queryset_changes(rounds):
+def test_a_count_known_beforehand_answers_for_the_paginator(rounds):
     applications = Application.objects.all()
 
-    known = applications.counted(42)
-
-    assert known.count() == 42
-    assert known.filter(status=Status.GRANTED).count() == 7  # counted again
-    assert known.order_by("id").count() == 10
-    assert applications.count() == 10
-    assert len(known) == 10  # the rows themselves are read as ever
-    assert known.count() == 10  # and, once read, counted from them
+    assert EstimatedCountPaginator(applications, 5, count=42).count == 42
+    assert EstimatedCountPaginator(applications, 5).count == 10
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite keeps no tally")
@@ -104,7 +99,14 @@ def test_the_tally_follows_every_way_applications_change(enterprise, applicant, 
     )
     Application.objects.filter(pk=draft.pk).update(call=rounds[1])
     Application.objects.bulk_create(
-        Application(enterprise=enterprise, call=rounds[3], kind=Kind.PROJECT, title=f"b{n}")
+        Application(
+            enterprise=enterprise,
+            call=rounds[3],
+            programme_id=rounds[3].programme_id,
+            year=rounds[3].year,
+            kind=Kind.PROJECT,
+            title=f"b{n}",
+        )
         for n in range(3)
     )
     before = ApplicationTally.objects.count()
@@ -189,11 +191,11 @@ def test_writers_to_the_same_round_never_wait_for_each_other(enterprise):
 
 FILTERS = [
     {"status__exact": "granted"},
-    {"call__programme__id__exact": "PROGRAMME", "status__exact": "granted"},
-    {"call__programme__level__exact": "municipal"},
-    {"call__year__exact": "2025", "kind__exact": "project"},
+    {"programme__id__exact": "PROGRAMME", "status__exact": "granted"},
+    {"programme__level__exact": "municipal"},
+    {"year": "2025", "kind__exact": "project"},
     {"call__id__exact": "CALL", "status__exact": "rejected"},
-    {"call__programme__id__exact": "PROGRAMME", "o": "2", "p": "1"},
+    {"programme__id__exact": "PROGRAMME", "o": "2", "p": "1"},
 ]
 
 
@@ -256,7 +258,7 @@ def test_open_work_is_read_from_the_tally(staff, rounds):
     }
     expected = {
         (call.programme_id, status): Application.objects.filter(
-            call__programme=call.programme_id, status=status
+            programme=call.programme_id, status=status
         ).count()
         for call in rounds
         for status in (Status.SUBMITTED,)

@@ -621,6 +621,8 @@ class Command(BaseCommand):
                 pk,
                 enterprise_id,
                 call.pk,
+                call.programme_id,
+                call.year,
                 kind,
                 f"{LABEL}{subject}（S{self.seed}-{n:07d}）",
                 status,
