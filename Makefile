@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup serve lint format messages clean-db bench backup restore
+.PHONY: run test setup serve lint format messages clean-db bench backup restore mutation
 
 ## run: set everything up from nothing (venv, install, migrate, documented records,
 ##      demo users) and serve on http://$(HOST):$(PORT). Safe to repeat; keeps data.
@@ -31,6 +31,24 @@ bench: setup
 	$(PY) bench/import_benchmark.py
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/import_benchmark.py
 
+## mutation: mutation testing of the policy modules (`only_mutate` in pyproject.toml's
+##           [tool.mutmut]) with mutmut on SQLite, from scratch. Prints the counts and the kill rate;
+##           the surviving mutants and their diffs go to artifacts/mutation/survivors.txt.
+##           MUTANTS="programmes.workflow*" limits it to the mutants named. docs/testing.md
+DEV_STAMP := $(VENV)/.dev-installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+MUTANTS ?=
+mutation: setup $(DEV_STAMP)
+	rm -rf mutants
+	@start=$$(date +%s); \
+	env -u DATABASE_URL -u DATABASE_REPLICA_URL \
+	  $(VENV)/bin/mutmut run $(foreach name,$(MUTANTS),'$(name)') && \
+	$(PY) tools/mutation/summary.py --seconds $$(( $$(date +%s) - start ))
+
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.dev-installed-*
+	touch $@
+
 setup: $(STAMP) messages
 
 $(STAMP): requirements.txt
@@ -43,7 +61,7 @@ $(STAMP): requirements.txt
 ## messages: compile the translation catalogues (.po → .mo).
 messages: $(STAMP)
 	@if command -v msgfmt >/dev/null 2>&1; then \
-	  $(PY) manage.py compilemessages --ignore=.venv -v 0; \
+	  $(PY) manage.py compilemessages --ignore=.venv --ignore=mutants -v 0; \
 	else \
 	  echo "warning: GNU gettext (msgfmt) is missing, so the site shows English only: apt-get install gettext" >&2; \
 	fi

@@ -29,7 +29,7 @@ NOTHING = Q(pk__in=[])
 
 def has_role(user, role: str) -> bool:
     """Whether ``user`` (active, signed in) holds ``role``; a superuser is bureau staff."""
-    if role == BUREAU_STAFF and getattr(user, "is_superuser", False) and user.is_active:
+    if role == BUREAU_STAFF and user.is_superuser and user.is_active:
         return True
     return role in role_names(user)
 
@@ -132,13 +132,11 @@ def can_import(user, model) -> bool:
     ``<app>.import_<model>``, a permission the data migrations give bureau staff
     (superusers have every permission).
     """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not user.is_authenticated or not user.is_active:
         return False
-    code = getattr(settings, "IMPORT_EXPORT_IMPORT_PERMISSION_CODE", None)
-    if code is None:
-        return user.is_staff
     opts = model._meta
-    return user.has_perm(f"{opts.app_label}.{get_permission_codename(code, opts)}")
+    code = get_permission_codename(settings.IMPORT_EXPORT_IMPORT_PERMISSION_CODE, opts)
+    return user.has_perm(f"{opts.app_label}.{code}")
 
 
 # --- 3. Rows -----------------------------------------------------------------------------
@@ -214,7 +212,7 @@ def can_delete_enterprise(user, enterprise) -> bool:
     if not may(user, "edit_enterprises") or enterprise is None or enterprise.pk is None:
         return False
     try:
-        Collector(using=enterprise._state.db or "default").collect([enterprise])
+        Collector(using=enterprise._state.db).collect([enterprise])
     except (ProtectedError, RestrictedError):
         return False
     return True
@@ -223,7 +221,7 @@ def can_delete_enterprise(user, enterprise) -> bool:
 def membership_decision_scope(user) -> Q:
     """Requests to join that ``user`` may approve or decline: never their own; staff any,
     approved members those of their enterprises."""
-    own = Q(user_id=getattr(user, "pk", None))
+    own = Q(user_id=user.pk)
     if is_bureau_staff(user):
         return ~own
     return Q(enterprise_id__in=member_enterprise_ids(user)) & ~own
@@ -237,12 +235,12 @@ def membership_list(*, user) -> QuerySet[Membership]:
     """Staff see every membership; anybody else their own."""
     if may(user, "manage_memberships"):
         return Membership.objects.all()
-    return Membership.objects.filter(user_id=getattr(user, "pk", None))
+    return Membership.objects.filter(user_id=user.pk)
 
 
 def own_membership_list(*, user) -> list[Membership]:
     """The user's own memberships and requests, whatever their role (the account page)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return []
     return list(
         Membership.objects.filter(user=user)
@@ -255,7 +253,7 @@ def jurisdiction_list(*, user) -> QuerySet[Jurisdiction]:
     """Staff see every jurisdiction; an officer their own."""
     if may(user, "manage_memberships"):
         return Jurisdiction.objects.all()
-    return Jurisdiction.objects.filter(user_id=getattr(user, "pk", None))
+    return Jurisdiction.objects.filter(user_id=user.pk)
 
 
 def enterprise_members(enterprise_id) -> list:

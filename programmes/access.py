@@ -136,7 +136,7 @@ def county_applications(user) -> Q:
     return Q(region_id__in=jurisdiction_region_ids(user)) & ~UNFILED
 
 
-def expert_applications(user, *, files: bool = False) -> Q:
+def expert_applications(user, *, files: bool) -> Q:
     """Assigned applications; with ``files``, only once the expert has declared no
     conflict of interest: an expert opens no document before declaring."""
     if not is_expert(user):
@@ -228,9 +228,10 @@ def _of_applications(queryset: QuerySet, *, user, path: str = "application", fil
     No subquery for users who see every application: ``application__in`` the whole table
     would be a semi-join with a million rows for nothing.
     """
-    if application_scope(user, files=files) is None:
+    scope = application_scope(user, files=files)
+    if scope is None:
         return queryset
-    return queryset.filter(**{f"{path}__in": application_list(user=user, files=files).values("pk")})
+    return queryset.filter(**{f"{path}__in": Application.objects.filter(scope).values("pk")})
 
 
 def attachment_list(*, user) -> QuerySet[Attachment]:
@@ -306,7 +307,7 @@ def objection_list(*, user) -> QuerySet[Objection]:
 def _own_or_everyones(queryset: QuerySet, *, user, owner: str = "user") -> QuerySet:
     if may(user, "see_everyones_records"):
         return queryset
-    return queryset.filter(**{f"{owner}_id": getattr(user, "pk", None)})
+    return queryset.filter(**{f"{owner}_id": user.pk})
 
 
 def notification_list(*, user) -> QuerySet[Notification]:
@@ -325,14 +326,14 @@ def import_record_list(*, user) -> QuerySet[ImportRecord]:
 
 def audit_entry_list(*, user) -> QuerySet[AuditEntry]:
     if may(user, "view_audit_records"):
-        return AuditEntry.objects.select_related("actor")
+        return AuditEntry.objects.all()
     return AuditEntry.objects.none()
 
 
 def reminder_log_list(*, user) -> QuerySet[ReminderLog]:
     """The reminders ``send_reminders`` sent: read by the bureau, like the audit trail."""
     if may(user, "view_audit_records"):
-        return ReminderLog.objects.select_related("recipient")
+        return ReminderLog.objects.all()
     return ReminderLog.objects.none()
 
 
@@ -351,7 +352,7 @@ def call_list(*, user, today) -> QuerySet[Call]:
     if may(user, "manage_reference_data"):
         return Call.objects.all()
     active = Call.objects.filter(programme__is_active=True)
-    if getattr(user, "is_authenticated", False):
+    if user.is_authenticated:
         return active
     return active.open_on(today)
 

@@ -144,8 +144,10 @@ REQUIRED_FOR_FILING = {
     "project": ("project_name", "category", "total_investment", "starts_on", "ends_on"),
     "designation": ("platform_name", "level_sought", "rd_staff", "rd_spending"),
 }
-# Project funding also asks for the amount.
-REQUIRED_ON_APPLICATION = {"project": ("requested_amount",)}
+# And on the application itself: project funding asks for the amount.
+REQUIRED_ON_APPLICATION = {"product": (), "project": ("requested_amount",), "designation": ()}
+# The detail field naming the tier or level sought, which a reward rule is keyed by.
+TIER_FIELDS = {"product": "tier", "designation": "level_sought"}
 
 
 # --- What a move sees -------------------------------------------------------------------
@@ -180,15 +182,18 @@ Effect = Callable[[object, MoveContext], None]
 def filing_problems(application) -> list[str]:
     """What is still missing before the application may be filed, as sentences."""
     problems = []
-    detail = application.detail
-    for name in REQUIRED_FOR_FILING.get(application.kind, ()):
-        if getattr(detail, name, None) in (None, ""):
-            label = detail._meta.get_field(name).verbose_name if detail else name
-            problems.append(_("Fill in “%(field)s” before submitting.") % {"field": label})
-    for name in REQUIRED_ON_APPLICATION.get(application.kind, ()):
-        if getattr(application, name) in (None, ""):
-            label = application._meta.get_field(name).verbose_name
-            problems.append(_("Fill in “%(field)s” before submitting.") % {"field": label})
+    missing = [
+        (record, name)
+        for record, names in (
+            (application.detail, REQUIRED_FOR_FILING[application.kind]),
+            (application, REQUIRED_ON_APPLICATION[application.kind]),
+        )
+        for name in names
+        if getattr(record, name) in (None, "")
+    ]
+    for record, name in missing:
+        label = record._meta.get_field(name).verbose_name
+        problems.append(_("Fill in “%(field)s” before submitting.") % {"field": label})
     if not application.attachments.exists():
         problems.append(_("Attach at least one document before submitting."))
     region = application.enterprise.region
@@ -324,10 +329,10 @@ def stamp_filing(application, context: MoveContext) -> None:
 def award_by_rule(application, context: MoveContext) -> None:
     """Without an awarded amount, the award is the programme's reward for the tier or
     level sought, when the programme has a rule for it."""
-    if application.awarded_amount is not None:
+    field = TIER_FIELDS.get(application.kind)
+    if application.awarded_amount is not None or field is None:
         return
-    detail = application.detail
-    tier = getattr(detail, "tier", "") or getattr(detail, "level_sought", "")
+    tier = getattr(application.detail, field)
     if not tier:
         return
     rule = application.call.programme.reward_rules.filter(tier=tier).first()

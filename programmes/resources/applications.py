@@ -48,7 +48,7 @@ from ..models import (
     ProjectCategory,
     RewardRule,
 )
-from ..workflow import HOLDING
+from ..workflow import HOLDING, TIER_FIELDS
 
 #: Chinese names the lists use for each choice, besides its value and labels. Levels
 #: share their values (national, provincial, municipal) with the product tiers.
@@ -73,7 +73,6 @@ SUBJECT_FIELD = {
     Kind.PROJECT: "project_name",
     Kind.DESIGNATION: "platform_name",
 }
-TIER_FIELD = {Kind.PRODUCT: "tier", Kind.DESIGNATION: "level_sought"}
 
 
 def choice_index(choices) -> dict:
@@ -245,7 +244,7 @@ class ResultListResource(SheetResource):
 
     def dehydrate_tier(self, application):
         detail = application.detail
-        field_name = TIER_FIELD.get(application.kind)
+        field_name = TIER_FIELDS.get(application.kind)
         return choice_label(getattr(detail, field_name, "")) if detail and field_name else ""
 
     def dehydrate_amount(self, application):
@@ -520,7 +519,7 @@ class ResultListResource(SheetResource):
         subject = values.get("subject")
         if subject:
             detail[SUBJECT_FIELD[application_kind]] = subject
-        tier_field = TIER_FIELD.get(application_kind)
+        tier_field = TIER_FIELDS.get(application_kind)
         if tier_field and values.get("tier_choice"):
             detail[tier_field] = values["tier_choice"]
         return detail

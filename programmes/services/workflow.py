@@ -61,14 +61,14 @@ def available_moves(*, application: Application, user) -> list[Move]:
 
     A move that needs a comment is offered: the form asks for it.
     """
-    context = MoveContext(actor=user, comment=None)
+    context = MoveContext(actor=user)
     return [move for move in MOVES.values() if not move_refusal(application, move, context)]
 
 
 def held_back_moves(*, application: Application, user) -> list[tuple[Move, list[str]]]:
     """The moves ``user`` could make from this state that a guard holds back now, each
     with its reasons: pages show them beside the moves on offer."""
-    context = MoveContext(actor=user, comment=None)
+    context = MoveContext(actor=user)
     held = []
     for move in MOVES.values():
         if not _declared_refusal(application, move, context):
