@@ -1,7 +1,7 @@
 """Dependencies: CI audits the pinned set with pip-audit and fails on a known vulnerability.
 
 ``.ci/audit_dependencies.py`` reads pip-audit's report; the tests feed it reports
-(offline) and, where pypi.org's vulnerability data can be reached, run pip-audit
+(offline) and, where the package index's vulnerability data can be reached, run pip-audit
 for real on a Django release with published advisories.
 """
 
@@ -10,7 +10,6 @@ import json
 import re
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -73,19 +72,7 @@ def test_ci_runs_the_audit_and_pip_audit_is_pinned():
     assert all(re.match(r"^[A-Za-z0-9_.\-]+==[\w.+\-]+$", line) for line in lines), lines
 
 
-def pypi_knows_release_vulnerabilities() -> bool:
-    try:
-        with urllib.request.urlopen(  # noqa: S310  (a fixed https URL)
-            "https://pypi.org/pypi/Django/3.2/json", timeout=5
-        ) as answer:
-            return answer.status == 200 and "vulnerabilities" in json.load(answer)
-    except OSError:
-        return False
-
-
 def test_pip_audit_fails_on_a_release_with_published_advisories(tmp_path):
-    if not pypi_knows_release_vulnerabilities():
-        pytest.skip("pypi.org's per-release vulnerability data is not reachable from here")
     requirements = tmp_path / "requirements.txt"
     requirements.write_text("Django==3.2\n")
 
@@ -97,5 +84,7 @@ def test_pip_audit_fails_on_a_release_with_published_advisories(tmp_path):
         check=False,
     )
 
+    if result.returncode == 3:  # the script's "could not check" status
+        pytest.skip("the package index's vulnerability data is not reachable from here")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "VULNERABLE django==3.2" in result.stdout

@@ -338,8 +338,8 @@ def stored_timestamps(*models):
 def fast_sqlite():
     """No fsync per batch while generating (dev data: a crash means generating again).
 
-    SQLite: a big page cache and ``synchronous = OFF``; PostgreSQL: this session's
-    ``synchronous_commit`` off (the server's other sessions are not affected).
+    SQLite: a big page cache and ``synchronous = OFF``; PostgreSQL: this connection's
+    ``synchronous_commit`` off (the server's other connections are not affected).
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -774,10 +774,10 @@ class Command(BaseCommand):
                     cursor.execute(
                         f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}"
                     )
-                # The demo calls are few but new: without statistics the planner took a
-                # programme for one call (eight at the benchmark's size), read its
-                # granted applications call by call and sorted them, 18 ms, instead of
-                # walking the newest of them, 1 ms.
+                # The demo calls are few but new: without their statistics the planner
+                # takes a programme for one call (eight at the benchmark's size), reads
+                # its granted applications call by call and sorts them (18 ms) rather
+                # than walking the newest of them (1 ms).
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(Call._meta.db_table)}")
             else:
                 cursor.execute("ANALYZE")
