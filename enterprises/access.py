@@ -130,10 +130,9 @@ def can_import(user, model) -> bool:
 
     ``IMPORT_EXPORT_IMPORT_PERMISSION_CODE`` is ``"import"``: the user needs
     ``<app>.import_<model>``, a permission the data migrations give bureau staff
-    (superusers have every permission).
+    (superusers have every permission; Django's backends grant an anonymous or inactive
+    user none).
     """
-    if not user.is_authenticated or not user.is_active:
-        return False
     opts = model._meta
     code = get_permission_codename(settings.IMPORT_EXPORT_IMPORT_PERMISSION_CODE, opts)
     return user.has_perm(f"{opts.app_label}.{code}")
@@ -164,7 +163,8 @@ _ENTERPRISE_SCOPE_EXTENSIONS: list[Callable[[object], Q]] = []
 
 
 def extend_enterprise_scope(condition: Callable[[object], Q]) -> None:
-    """Add ``condition(user)`` to the enterprises a user may see (an app's ``ready``)."""
+    """Add ``condition(user)`` to the enterprises a user may see; an app's access module
+    calls it once as it loads."""
     if condition not in _ENTERPRISE_SCOPE_EXTENSIONS:
         _ENTERPRISE_SCOPE_EXTENSIONS.append(condition)
 
@@ -244,7 +244,7 @@ def own_membership_list(*, user) -> list[Membership]:
         return []
     return list(
         Membership.objects.filter(user=user)
-        .select_related("enterprise", "enterprise__region")
+        .select_related("enterprise__region")
         .order_by("status", "enterprise__name")
     )
 

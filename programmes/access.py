@@ -157,8 +157,8 @@ def application_scope(user, *, files: bool = False) -> Q | None:
     )
 
 
-def application_list(*, user, files: bool = False) -> QuerySet[Application]:
-    scope = application_scope(user, files=files)
+def application_list(*, user) -> QuerySet[Application]:
+    scope = application_scope(user)
     if scope is None:
         return Application.objects.all()
     # The expert's part joins assignments; filter on ids to keep rows unique.

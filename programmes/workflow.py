@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -276,12 +276,8 @@ def county_quota(application, context: MoveContext) -> list[str]:
 
 def last_notice_opened_at(application) -> datetime | None:
     """When the application's current public notice opened: its latest opening move."""
-    return (
-        application.events.filter(move="open_public_notice")
-        .order_by("-at", "-id")
-        .values_list("at", flat=True)
-        .first()
-    )
+    opened = application.events.filter(move="open_public_notice").aggregate(latest=Max("at"))
+    return opened["latest"]
 
 
 def notice_ends_at(*, opened_at: datetime | None, days: int) -> datetime | None:

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -116,10 +117,13 @@ def test_outside_the_bureau_people_list_their_own_memberships_and_jurisdictions(
     assert not enterprise_access.jurisdiction_list(user=applicant).exists()
 
 
-def test_the_account_page_lists_ones_memberships_pending_last_in_two_queries(
-    applicant, other_enterprise, enterprise
+def test_the_account_page_lists_ones_memberships_pending_last_then_by_name_in_one_query(
+    applicant, enterprise
 ):
-    Membership.objects.create(user=applicant, enterprise=other_enterprise)
+    pending = factories.EnterpriseFactory(name="00 First by name, still pending")
+    Membership.objects.create(user=applicant, enterprise=pending)
+    alpha = factories.EnterpriseFactory(name="01 Alpha Silk")
+    Membership.objects.create(user=applicant, enterprise=alpha, status=Membership.Status.APPROVED)
     memberships = []
 
     def read():
@@ -129,10 +133,29 @@ def test_the_account_page_lists_ones_memberships_pending_last_in_two_queries(
 
     assert queries(read) == 1
     assert [(m.status, m.enterprise) for m in memberships] == [
+        (Membership.Status.APPROVED, alpha),
         (Membership.Status.APPROVED, enterprise),
-        (Membership.Status.PENDING, other_enterprise),
+        (Membership.Status.PENDING, pending),
     ]
     assert enterprise_access.own_membership_list(user=AnonymousUser()) == []
+
+
+def test_an_app_widens_the_enterprises_a_user_sees_once_per_condition(
+    monkeypatch, applicant, other_enterprise
+):
+    extensions = list(enterprise_access._ENTERPRISE_SCOPE_EXTENSIONS)
+    monkeypatch.setattr(enterprise_access, "_ENTERPRISE_SCOPE_EXTENSIONS", extensions)
+    assert not enterprise_access.can_view_enterprise(applicant, other_enterprise)
+
+    def partners(user):
+        return Q(pk=other_enterprise.pk)
+
+    enterprise_access.extend_enterprise_scope(partners)
+    enterprise_access.extend_enterprise_scope(partners)
+
+    assert extensions.count(partners) == 1
+    assert enterprise_access.can_view_enterprise(applicant, other_enterprise)
+    assert other_enterprise in enterprise_access.enterprise_list(user=applicant)
 
 
 def test_an_enterprises_members_are_read_with_their_accounts(applicant, enterprise):
@@ -302,6 +325,11 @@ def test_a_call_takes_filings_from_its_opening_day_to_its_closing_day():
         "applications can no longer be submitted."
     )
     call.opens_on = call.closes_on = None
+    assert call_closed_reason(call, today) == (
+        "The call “首批次” has no application period; it takes no submissions."
+    )
+    # Opening today with no closing date is no period either, not "opens today".
+    call.opens_on = today
     assert call_closed_reason(call, today) == (
         "The call “首批次” has no application period; it takes no submissions."
     )
