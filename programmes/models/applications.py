@@ -137,6 +137,8 @@ class Application(FSMModelMixin, WorkflowMethods, models.Model):
                 fields=["programme", "-created_at", "-id"], name="application_programme_created"
             ),
             models.Index(fields=["year", "-created_at", "-id"], name="application_year_created"),
+            # The published results of a programme's year (the public results page).
+            models.Index(fields=["programme", "year", "status"], name="application_programme_year"),
             # Status and kind filters. On PostgreSQL the call rides along (INCLUDE), so
             # that the open work by call is counted from this index alone; SQLite, which
             # has no such columns, keeps (status, kind).

@@ -94,7 +94,7 @@ def results_view(request):
     page = published_results_page(programme=programme, year=year, number=request.GET.get("page"))
     groups: list[dict] = []
     for application in page.object_list:
-        key = (application.call.programme_id, application.call.year)
+        key = (application.programme_id, application.year)
         if not groups or groups[-1]["key"] != key:
             offset = 0
             if not groups and page.has_previous():
@@ -102,8 +102,8 @@ def results_view(request):
             groups.append(
                 {
                     "key": key,
-                    "programme": application.call.programme,
-                    "year": application.call.year,
+                    "programme": application.programme,
+                    "year": application.year,
                     "offset": offset,
                     "rows": [],
                 }
