@@ -20,13 +20,15 @@ test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## bench: page benchmarks at BENCH_APPLICATIONS (default 1,000,000) applications on SQLite
-##        and PostgreSQL, a 60 s gunicorn load test on loopback, and the import benchmark.
+##        and PostgreSQL (and with PostgreSQL's parallel query off), a 60 s gunicorn load
+##        test on loopback, and the import benchmark.
 ##        Slow the first time (the databases are generated, then reused from
 ##        bench/.data/ and the PostgreSQL database programme_desk_bench). docs/benchmarks.md
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/bench_import
 bench: setup
 	$(PY) bench/pages.py --db sqlite
 	$(PY) bench/pages.py --db postgres
+	$(PY) bench/pg_parallel.py
 	$(PY) bench/load.py
 	$(PY) bench/import_benchmark.py
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/import_benchmark.py

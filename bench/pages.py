@@ -359,6 +359,12 @@ def scenarios(staff, applicants):
             f"/naive/api/{api_list}&status=granted&page_size=10",
         ),
         (
+            f"API list, oldest year ({oldest}), 100 rows",
+            staff_client,
+            f"/api/v1/applications/?year={oldest}&page_size=100",
+            f"/naive/api/applications/?year={oldest}&page_size=100",
+        ),
+        (
             "API list, search for a credit code, 100 rows",
             staff_client,
             f"/api/v1/applications/?search={code}&page_size=100",
