@@ -3,7 +3,7 @@
 Each shows the same rows with the same columns as its real counterpart (the naive
 admin site lists the same models in its navigation), set up as Django's and DRF's
 documentation advise for large tables and left at their defaults everywhere else:
-the admin with ``raw_id_fields`` for the large foreign keys and
+the admin with the real list's filters and search, ``raw_id_fields`` for the large foreign keys and
 ``show_full_result_count = False`` (its paginator still counts the filtered rows,
 which stock Django cannot avoid), no ``list_select_related`` beyond what the admin
 adds by itself; the API with DRF's cursor pagination (no count) and plain
@@ -40,7 +40,8 @@ class NaiveApplicationAdmin(admin.ModelAdmin):
         "requested_amount",
         "awarded_amount",
     ]
-    list_filter = ["status", "kind", "programme", "year", "call", "region", "source"]
+    # The real list's filters, so that both pages offer and compute the same sidebar.
+    list_filter = ApplicationAdmin.list_filter
     # Django's advice for foreign keys to large tables: an id box, not a select of every row.
     raw_id_fields = ["enterprise", "call", "region", "created_by"]
     # No second COUNT(*) of the whole table for "(n total)".
