@@ -13,12 +13,16 @@ Every 4xx answer has one shape::
 messages; it is empty when the error is not about a field.
 """
 
+import io
+import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import Http404
@@ -31,6 +35,7 @@ from rest_framework import (
     exceptions,
     filters,
     pagination,
+    parsers,
     permissions,
     serializers,
     status,
@@ -114,12 +119,53 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = exceptions.ParseError(
+            _("The request body is larger than %(limit)s bytes.")
+            % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+        )
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):
         response.data = error_body(exc)
     return response
+
+
+# --- Request bodies -------------------------------------------------------------------
+
+#: No request body of the API nests deeper than a few levels (an application with its
+#: typed detail); Python's parser would recurse until it fails on a deep one.
+JSON_MAX_DEPTH = 32
+_JSON_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"?')  # an unclosed one runs to the end
+_JSON_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def json_depth(text: str) -> int:
+    """How deep ``text``'s arrays and objects nest (brackets inside strings not counted)."""
+    depth = deepest = 0
+    for bracket in _JSON_BRACKETS.findall(_JSON_STRINGS.sub("", text)):
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing a body nested deeper than ``JSON_MAX_DEPTH`` before it is
+    parsed. (Django refuses one larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` as it is read:
+    ``exception_handler``.)"""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        body = stream.read()
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        if json_depth(body.decode(encoding, errors="replace")) > JSON_MAX_DEPTH:
+            raise exceptions.ParseError(
+                _("The JSON body nests deeper than %(depth)s levels.") % {"depth": JSON_MAX_DEPTH}
+            )
+        return super().parse(io.BytesIO(body), media_type, parser_context)
 
 
 # --- Permissions (they only call the role and permission functions) -----------------
