@@ -14,7 +14,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import DataError, connections, router, transaction
 from django.db.models import ProtectedError, RestrictedError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -247,16 +247,33 @@ checked_delete_selected.allowed_permissions = ("delete",)
 class HistoryReadOnlyMixin:
     """django-simple-history's pages, without "revert": history is evidence, not an undo.
 
-    Reverting would also write the old workflow status behind the workflow's back.
+    Reverting would also write the old workflow status behind the workflow's back. The
+    pages show the history of a record in the user's scope only, and answer a record out
+    of scope exactly as a missing one (404): django-simple-history would otherwise read
+    it from its history table and refuse it with a 403, telling that it exists. A
+    deleted record is out of everybody's scope; its deletion stays in the audit trail.
     """
 
     def revert_disabled(self, request, obj=None):
         return True
 
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
         if request.method == "POST":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _in_scope_or_404(self, request, object_id):
+        try:
+            found = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, ValidationError):
+            found = False
+        if not found:
+            raise Http404  # recorded as a refused access by config.middleware
 
 
 class ServiceAddForm(forms.ModelForm):

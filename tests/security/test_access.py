@@ -323,3 +323,45 @@ def test_applicant_cannot_use_the_review_pages_on_their_own_application(client, 
     assert protected_state(world.mine) == before
     assignment.refresh_from_db()
     assert assignment.submitted_at is None and assignment.total_score in (None, Decimal("0"))
+
+
+def object_pages(model_admin):
+    """Every URL name of ``model_admin`` that names one record (change, history, delete,
+    the history's versions, and the admin's own views)."""
+    return [
+        pattern.name
+        for pattern in model_admin.urls
+        if pattern.name and "object_id" in str(pattern.pattern)
+    ]
+
+
+@pytest.mark.parametrize("role", ["officer", "expert", "applicant", "no_role"])
+def test_out_of_scope_answers_exactly_as_missing_on_every_admin_page(client, world, role):
+    from django.contrib import admin
+
+    from enterprises.models import Enterprise
+
+    client.force_login(world.users[role])
+    missing = 999_999
+    records = {
+        Application: (world.foreign.pk, world.foreign.history.earliest().history_id),
+        Enterprise: (
+            world.foreign_enterprise.pk,
+            world.foreign_enterprise.history.earliest().history_id,
+        ),
+    }
+    differences = {}
+    for model, (pk, version) in records.items():
+        names = object_pages(admin.site._registry[model])
+        assert {"history", "change", "delete"} <= {name.rsplit("_", 1)[-1] for name in names}
+        for name in names:
+            answers = []
+            for object_id in (pk, missing):
+                args = [object_id, version] if name.endswith("simple_history") else [object_id]
+                response = client.get(reverse(f"admin:{name}", args=args))
+                # The login redirect names the page asked for: compare it without the id.
+                location = (response.get("Location") or "").replace(f"/{object_id}/", "/<id>/")
+                answers.append((response.status_code, location))
+            if answers[0] != answers[1]:
+                differences[name] = answers
+    assert differences == {}
