@@ -51,6 +51,7 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("Export")
         ACCESS_REFUSED = "access_refused", _("Access refused")
         LOGIN_LOCKED = "login_locked", _("Login locked out")
+        TOKEN = "token", _("API token issued or revoked")
         OTHER = "other", _("Other")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

@@ -7,6 +7,9 @@ APPLICANTS = "Applicants"
 
 ALL_ROLES = (BUREAU_STAFF, COUNTY_OFFICERS, EXPERTS, APPLICANTS)
 
+#: Not a role but a mark beside one: the account another system signs in with, by token.
+SERVICE_ACCOUNTS = "Service accounts"
+
 
 def role_names(user) -> frozenset[str]:
     """The names of ``user``'s groups (none for an anonymous or inactive user); read once

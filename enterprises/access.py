@@ -17,7 +17,14 @@ from django.contrib.auth import get_permission_codename, get_user_model
 from django.db.models import Model, Q, QuerySet
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 
-from core.roles import APPLICANTS, BUREAU_STAFF, COUNTY_OFFICERS, EXPERTS, role_names
+from core.roles import (
+    APPLICANTS,
+    BUREAU_STAFF,
+    COUNTY_OFFICERS,
+    EXPERTS,
+    SERVICE_ACCOUNTS,
+    role_names,
+)
 
 from .models import Enterprise, Jurisdiction, Membership, Region
 
@@ -111,7 +118,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "manage_memberships": STAFF,
     # Enterprise records in admin; members edit their own profile in the portal.
     "edit_enterprises": STAFF,
-    # API tokens of other people and service accounts.
+    # Who holds an API token, and revoking one (issuing: ``may_issue_token``).
     "manage_api_tokens": STAFF,
 }
 
@@ -123,6 +130,26 @@ def holds_any(user, roles) -> bool:
 def may(user, capability: str) -> bool:
     """Whether ``user`` has ``capability`` (a key of ``CAPABILITIES``)."""
     return holds_any(user, CAPABILITIES[capability])
+
+
+def is_service_account(user) -> bool:
+    """An account another system uses: marked "Service accounts", with no password anyone
+    could sign in with, and no administrator."""
+    return (
+        SERVICE_ACCOUNTS in role_names(user)
+        and not user.has_usable_password()
+        and not user.is_superuser
+    )
+
+
+def may_issue_token(actor, holder) -> bool:
+    """An API token is its holder's own credential: issued to oneself, or by an
+    administrator (a superuser) to a service account. Nobody obtains one for a person."""
+    if not actor.is_active or not holder.is_active:
+        return False
+    if actor.pk == holder.pk:
+        return True
+    return actor.is_superuser and is_service_account(holder)
 
 
 def can_import(user, model) -> bool:

@@ -4,11 +4,14 @@ Rows come from the scoped lists of ``enterprises.access`` and permissions from i
 functions, on the desk's base classes (``core.admin``).
 """
 
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import admin as core_admin
@@ -18,6 +21,7 @@ from core.sheets.admin import SheetImportExportMixin
 
 from . import access
 from .access import enterprise_list, jurisdiction_list, membership_list, reference_list
+from .api.tokens import token_issue, token_revoke
 from .models import Enterprise, Industry, Jurisdiction, Membership, Region
 from .resources import EnterpriseResource
 
@@ -230,3 +234,76 @@ class JurisdictionAdmin(StaffOnlyMixin, DeskAdminMixin, admin.ModelAdmin):
             # Only county officers have jurisdictions; they are few.
             kwargs["queryset"] = access.county_officers()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# --- API tokens ---------------------------------------------------------------------------
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = TokenProxy
+        fields = ["user"]
+
+    def clean_user(self):
+        holder = self.cleaned_data["user"]
+        if not access.may_issue_token(self.actor, holder):
+            raise forms.ValidationError(
+                _(
+                    "A token is issued to its holder only, or by an administrator to a "
+                    "service account."
+                )
+            )
+        return holder
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class ApiTokenAdmin(TokenAdmin):
+    """Who holds an API token (never the key), issuing one to a service account, revoking.
+
+    DRF's own admin would let a superuser make a token for any person and show every key;
+    here issuing and revoking go through ``enterprises.api.tokens`` and are audited there
+    (Django's admin log is not written: it would keep the key as the object's name).
+    """
+
+    list_display = ["user", "created"]
+    form = ApiTokenForm
+
+    def has_module_permission(self, request):
+        return access.may(request.user, "manage_api_tokens")
+
+    def has_view_permission(self, request, obj=None):
+        return access.may(request.user, "manage_api_tokens")
+
+    def has_add_permission(self, request):
+        return access.may(request.user, "manage_api_tokens")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return access.may(request.user, "manage_api_tokens")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.actor = request.user  # a class made for this request by modelform_factory
+        return form
+
+    def save_model(self, request, obj, form, change):
+        token = token_issue(user=obj.user, actor=request.user, request=request)
+        obj.key, obj.created = token.key, token.created
+        obj._state.adding = False
+
+    def delete_model(self, request, obj):
+        token_revoke(user=obj.user, actor=request.user, request=request)
+
+    def log_addition(self, request, obj, message):
+        return None
+
+    def log_deletion(self, request, obj, object_repr):
+        return None
+
+    def log_deletions(self, request, queryset):
+        return None

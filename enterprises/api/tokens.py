@@ -1,7 +1,10 @@
-"""API tokens (DRF's ``authtoken``): a user exchanges a password for one; staff issue and revoke.
+"""API tokens (DRF's ``authtoken``): a user exchanges a password for their own; an
+administrator issues one to a service account; staff list holders and revoke.
 
-A token is a bearer secret: it is shown once, when issued, and never listed.
-Issuing a new token replaces the old one, so "rotate" and "issue" are the same act.
+A token is a bearer secret: it is shown once, when issued, and never listed. Nobody
+obtains a token for a person other than themselves (``access.may_issue_token``). Issuing
+a new token replaces the old one, so "rotate" and "issue" are the same act. Every issue
+and revocation is an audit entry.
 """
 
 from django.contrib.auth import get_user_model
@@ -13,7 +16,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -21,22 +24,50 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import AnonThrottle, Capability, ScopedThrottle, UserThrottle
+from core.audit import audit_record
+from core.models import AuditEntry
 
 from .. import access
 
 TAG = "Authentication"
 
 
-def token_issue(*, user) -> Token:
-    """A fresh token for ``user``; any earlier token stops working."""
+def token_issue(*, user, actor, request=None) -> Token:
+    """A fresh token for ``user``, issued by ``actor``; any earlier token stops working.
+
+    Refused (``PermissionDenied``) unless ``access.may_issue_token(actor, user)``.
+    """
+    if not access.may_issue_token(actor, user):
+        raise exceptions.PermissionDenied(
+            gettext_lazy(
+                "A token is issued to its holder only, or by an administrator to a service account."
+            )
+        )
     with transaction.atomic():
         Token.objects.filter(user=user).delete()
-        return Token.objects.create(user=user)
+        token = Token.objects.create(user=user)
+        audit_record(
+            action=AuditEntry.Action.TOKEN,
+            actor=actor,
+            obj=user,
+            detail=f"API token issued to {user.get_username()} by {actor.get_username()}",
+            request=request,
+        )
+    return token
 
 
-def token_revoke(*, user) -> int:
+def token_revoke(*, user, actor, request=None) -> int:
     """Revoke ``user``'s token; returns how many were deleted (0 or 1)."""
-    deleted, _by_model = Token.objects.filter(user=user).delete()
+    with transaction.atomic():
+        deleted, _by_model = Token.objects.filter(user=user).delete()
+        if deleted:
+            audit_record(
+                action=AuditEntry.Action.TOKEN,
+                actor=actor,
+                obj=user,
+                detail=f"API token of {user.get_username()} revoked by {actor.get_username()}",
+                request=request,
+            )
     return deleted
 
 
@@ -94,7 +125,7 @@ class TokenObtainView(APIView):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
-        token = token_issue(user=user)
+        token = token_issue(user=user, actor=user, request=request)
         return Response({"token": token.key, "user": user.pk, "username": user.get_username()})
 
     @extend_schema(
@@ -104,7 +135,7 @@ class TokenObtainView(APIView):
         responses={204: OpenApiResponse(description="Revoked (or there was none).")},
     )
     def delete(self, request):
-        token_revoke(user=request.user)
+        token_revoke(user=request.user, actor=request.user, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -139,8 +170,13 @@ class TokenIssueSerializer(serializers.Serializer):
     ),
     create=extend_schema(
         tags=[TAG],
-        summary="Issue a token to a user (staff)",
-        description="Issues a new token to an active user; their earlier token stops working.",
+        summary="Issue a token to a service account (administrators)",
+        description=(
+            "Issues a new token to a service account (a user in the group "
+            '"Service accounts" without a usable password), or to yourself; the earlier '
+            "token stops working. Only a superuser issues one to a service account; a "
+            "token for any other person is refused with 403. Each issue is recorded."
+        ),
         request=TokenIssueSerializer,
         responses={201: IssuedTokenSerializer},
         examples=[OpenApiExample("Issue", value={"user": 7}, request_only=True), ISSUED_EXAMPLE],
@@ -148,7 +184,10 @@ class TokenIssueSerializer(serializers.Serializer):
     destroy=extend_schema(
         tags=[TAG],
         summary="Revoke a user's token (staff)",
-        description="The path names the user's id. Answers 404 when the user holds no token.",
+        description=(
+            "The path names the user's id. Answers 404 when the user holds no token. "
+            "Each revocation is recorded."
+        ),
     ),
 )
 class TokenViewSet(
@@ -171,11 +210,11 @@ class TokenViewSet(
         serializer = TokenIssueSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
-        token = token_issue(user=user)
+        token = token_issue(user=user, actor=request.user, request=request)
         return Response(
             {"token": token.key, "user": user.pk, "username": user.get_username()},
             status=status.HTTP_201_CREATED,
         )
 
     def perform_destroy(self, instance):
-        token_revoke(user=instance.user)
+        token_revoke(user=instance.user, actor=self.request.user, request=self.request)

@@ -5,10 +5,11 @@ import urllib.error
 import urllib.request
 
 import pytest
-from django.contrib.auth.models import User
 from django.contrib.staticfiles import finders
 from rest_framework.authtoken.models import Token
 
+from core.models import AuditEntry
+from tests import factories
 from tests.api.conftest import ids
 
 pytestmark = pytest.mark.django_db
@@ -107,30 +108,94 @@ def test_wrong_password_is_a_400_and_no_token(client_for, applicant):
     assert not Token.objects.filter(user=applicant).exists()
 
 
-def test_staff_issue_and_revoke_a_token(client_for, staff, applicant):
-    staff_client = client_for(staff)
-    issued = staff_client.post("/api/v1/tokens/", {"user": applicant.pk})
+@pytest.fixture
+def service_account():
+    from django.contrib.auth.models import Group
+
+    from core.roles import BUREAU_STAFF, SERVICE_ACCOUNTS
+
+    account = factories.UserFactory(username="provincial-platform")
+    account.set_unusable_password()
+    account.save()
+    account.groups.add(*Group.objects.filter(name__in=[SERVICE_ACCOUNTS, BUREAU_STAFF]))
+    return account
+
+
+@pytest.fixture
+def administrator():
+    return factories.UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+def test_an_administrator_issues_a_service_accounts_token_and_staff_revoke_it(
+    client_for, administrator, staff, service_account
+):
+    issued = client_for(administrator).post("/api/v1/tokens/", {"user": service_account.pk})
     assert issued.status_code == 201
     key = issued.json()["token"]
     holder = client_for(None)
     holder.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert holder.get("/api/v1/regions/").status_code == 200
+    staff_client = client_for(staff)
     listed = staff_client.get("/api/v1/tokens/").json()["results"]
-    assert applicant.pk in {row["user"] for row in listed}
+    assert service_account.pk in {row["user"] for row in listed}
     assert all("key" not in row and "token" not in row for row in listed)
 
-    assert staff_client.delete(f"/api/v1/tokens/{applicant.pk}/").status_code == 204
+    assert staff_client.delete(f"/api/v1/tokens/{service_account.pk}/").status_code == 204
 
     assert holder.get("/api/v1/regions/").status_code == 401
+    entries = AuditEntry.objects.filter(action=AuditEntry.Action.TOKEN).order_by("pk")
+    assert [(entry.actor, entry.object_id) for entry in entries] == [
+        (administrator, str(service_account.pk)),
+        (staff, str(service_account.pk)),
+    ]
+    assert "issued to provincial-platform by root" in entries[0].detail
+    assert "revoked by" in entries[1].detail
 
 
-def test_reissuing_replaces_the_old_token(client_for, staff, applicant):
-    staff_client = client_for(staff)
-    first = staff_client.post("/api/v1/tokens/", {"user": applicant.pk}).json()["token"]
-    second = staff_client.post("/api/v1/tokens/", {"user": applicant.pk}).json()["token"]
+def test_nobody_obtains_a_token_for_a_person(
+    client_for, administrator, staff, applicant, service_account
+):
+    superuser = factories.UserFactory(username="other-root", is_staff=True, is_superuser=True)
+    person_marked_as_service = factories.UserFactory(username="marked-but-signs-in")
+    person_marked_as_service.groups.add(*service_account.groups.all())
+    refused = [
+        (staff, service_account),  # staff are not administrators
+        (staff, superuser),
+        (administrator, applicant),  # a person
+        (administrator, superuser),
+        (administrator, person_marked_as_service),  # has a password: a person
+    ]
+    for actor, holder in refused:
+        response = client_for(actor).post("/api/v1/tokens/", {"user": holder.pk})
+        assert response.status_code == 403, (actor, holder)
+        assert response.json()["code"] == "permission_denied"
+        assert "issued to its holder only" in response.json()["message"]
+    assert set(Token.objects.values_list("user__username", flat=True)) == {"root", "staff"}
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.TOKEN).exists()
+
+
+def test_ones_own_token_by_password_is_audited(client_for, applicant):
+    applicant.set_password("correct-horse-battery-staple")
+    applicant.save()
+    response = client_for(None).post(
+        "/api/v1/auth/token/",
+        {"username": applicant.username, "password": "correct-horse-battery-staple"},
+    )
+
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.TOKEN)
+    assert (entry.actor, entry.object_id) == (applicant, str(applicant.pk))
+
+
+def test_reissuing_replaces_the_old_token(client_for, administrator, service_account):
+    client = client_for(administrator)
+    first = client.post("/api/v1/tokens/", {"user": service_account.pk}).json()["token"]
+    second = client.post("/api/v1/tokens/", {"user": service_account.pk}).json()["token"]
 
     assert first != second
-    assert list(Token.objects.filter(user=applicant).values_list("key", flat=True)) == [second]
+    assert list(Token.objects.filter(user=service_account).values_list("key", flat=True)) == [
+        second
+    ]
 
 
 def test_unauthenticated_answer_is_401_with_a_token_challenge(client_for):
@@ -232,13 +297,32 @@ def test_a_real_http_client_reads_with_a_token(live_server, staff, world):
         assert response.status == 200
 
 
-def test_superusers_manage_tokens_in_the_admin(client, applicant):
-    superuser = User.objects.create_superuser("root", "root@example.com", "correct-horse-battery")
-    client.force_login(superuser)
+def test_admin_lists_holders_without_keys_and_issues_only_as_the_api_does(
+    client, administrator, staff, applicant, service_account
+):
+    from django.urls import reverse
 
-    listing = client.get("/admin/authtoken/tokenproxy/")
-    added = client.post("/admin/authtoken/tokenproxy/add/", {"user": applicant.pk})
+    Token.objects.create(user=applicant)
+    add = reverse("admin:authtoken_tokenproxy_add")
+    client.force_login(administrator)
 
-    assert listing.status_code == 200
-    assert added.status_code == 302
-    assert Token.objects.filter(user=applicant).exists()
+    refused = client.post(add, {"user": staff.pk})
+    assert refused.status_code == 200
+    assert "issued to its holder only" in refused.content.decode()
+    assert not Token.objects.filter(user=staff).exists()
+
+    added = client.post(add, {"user": service_account.pk}, follow=True).content.decode()
+    token = Token.objects.get(user=service_account)
+    assert token.key in added  # shown once, to the administrator who issued it
+    listing = client.get(reverse("admin:authtoken_tokenproxy_changelist")).content.decode()
+    assert "provincial-platform" in listing and applicant.username in listing
+    assert token.key not in listing
+    assert Token.objects.get(user=applicant).key not in listing
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.TOKEN).count() == 1
+
+    client.force_login(staff)
+    delete = reverse("admin:authtoken_tokenproxy_delete", args=[service_account.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Token.objects.filter(user=service_account).exists()
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.TOKEN).count() == 2
+    assert not AuditEntry.objects.filter(detail__contains=token.key).exists()
