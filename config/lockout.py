@@ -21,22 +21,38 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.audit import audit_login_locked
-from enterprises.auth import is_mobile, normalise_mobile
+from enterprises.auth import find_user, is_mobile, normalise_mobile
 
 API_PREFIX = "/api/"
 
 
 def lockout_username(request, credentials) -> str:
-    """The identifier whose failures are counted: one per account, however it was typed."""
+    """The key whose failures are counted: the account, whatever identifier was typed.
+
+    A user name, the account's email address in any case, its mobile number however
+    written, each padded with blanks or not, all count against the account (its user
+    name in lower case). An identifier that names no account counts as itself.
+    """
     value = ""
     if credentials:
         value = credentials.get("username") or ""
     if not value and request is not None:
         value = request.POST.get("username", "") if hasattr(request, "POST") else ""
     value = str(value).strip()
-    if is_mobile(value):
-        return normalise_mobile(value)
-    return value.lower()
+    known = getattr(request, "_lockout_accounts", None)
+    if known is None:
+        known = {}
+        if request is not None:
+            request._lockout_accounts = known  # axes asks several times per request
+    if value not in known:
+        account = find_user(value)
+        if account is not None:
+            known[value] = account.get_username().lower()
+        elif is_mobile(value):
+            known[value] = normalise_mobile(value)
+        else:
+            known[value] = value.lower()
+    return known[value]
 
 
 def cool_off_message(request) -> tuple[str, int]:

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
@@ -133,3 +134,33 @@ def test_a_mobile_number_typed_differently_counts_as_one_account():
         attempt("portal", client, spelling, "wrong-guess")
 
     assert attempt("portal", client, user.username, PASSWORD).status_code == 429
+
+
+@pytest.mark.parametrize("channel", ["admin", "portal", "api"])
+def test_failures_count_against_the_account_whatever_identifier_was_typed(channel):
+    if channel == "portal":
+        user = factories.applicant_for(
+            factories.EnterpriseFactory(), username="zhangwei", email="Zhang.Wei@example.com"
+        )
+    else:
+        user = factories.staff_user(username="zhang", email="Zhang.Wei@example.com")
+    client = make_client(channel)
+    typed = [
+        user.username,
+        "zhang.wei@example.com",
+        f"  {user.username}  ",
+        "ZHANG.WEI@EXAMPLE.COM",
+    ]
+
+    for identifier in (typed * 2)[: settings.AXES_FAILURE_LIMIT]:
+        attempt(channel, client, identifier, "wrong-guess")
+
+    for identifier in [*typed, user.username.upper()]:
+        response = attempt(channel, make_client(channel), identifier, PASSWORD)
+        assert response.status_code == 429, identifier
+        assert not signed_in(channel, response)
+    cool_off_passes()
+    cache.clear()  # the API's own throttle on the token exchange, apart from the lock-out
+    assert signed_in(
+        channel, attempt(channel, make_client(channel), "Zhang.Wei@example.com", PASSWORD)
+    )
