@@ -3,7 +3,8 @@
 Every exported cell goes through ``neutralise_cell``: admin and command-line
 exports through the resources (``SheetResource.export_resource``), the API and
 anything else by calling it directly. A text cell that begins with ``=``, ``+``,
-``-``, ``@``, a tab or a carriage return is prefixed with a single quote, so that
+``-``, ``@`` (or their full-width forms, which WPS reads as formulas too), a blank, a
+tab, a carriage return or a line feed is prefixed with a single quote, so that
 Excel, WPS and LibreOffice show it as text instead of evaluating it (OWASP "CSV
 injection"). Numbers, dates and booleans are left alone: they cannot carry a
 formula. The importers strip that quote again, so an export imports back as it was.
@@ -16,8 +17,23 @@ from collections.abc import Iterable, Sequence
 import tablib
 from import_export.formats import base_formats
 
-#: What a spreadsheet program may read as the start of a formula or a command.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: What a spreadsheet program may read as the start of a formula or a command: the
+#: signs, their full-width forms, and the blanks a program may skip before them.
+FORMULA_TRIGGERS = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\uff1d",  # ＝
+    "\uff0b",  # ＋
+    "\uff0d",  # －
+    "\uff20",  # ＠
+    " ",
+    "\u3000",  # the ideographic space
+    "\t",
+    "\r",
+    "\n",
+)
 NEUTRALISING_PREFIX = "'"
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from core.exports import SheetCSV, SheetXLSX, neutralise_cell
+from core.exports import SheetCSV, SheetXLSX, neutralise_cell, strip_neutralisation
 from enterprises.models import Enterprise
 from enterprises.resources import EnterpriseResource
 from programmes.resources import ResultListResource
@@ -55,6 +55,13 @@ def export_command(file_format, resource):
         ("@cmd", "'@cmd"),
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
+        ("\n=1+1", "'\n=1+1"),
+        (" =1+1", "' =1+1"),
+        ("\u3000=1+1", "'\u3000=1+1"),
+        ("＝1+1", "'＝1+1"),
+        ("＋86", "'＋86"),
+        ("－5", "'－5"),
+        ("＠cmd", "'＠cmd"),
         ("嘉兴", "嘉兴"),
         ("a=b", "a=b"),
         (-5, -5),
@@ -63,6 +70,8 @@ def export_command(file_format, resource):
 )
 def test_neutralise_cell_prefixes_only_text_that_a_spreadsheet_would_evaluate(value, expected):
     assert neutralise_cell(value) == expected
+    if isinstance(value, str):
+        assert strip_neutralisation(neutralise_cell(value)) == value  # imports back as it was
 
 
 def test_cli_xlsx_export_carries_chinese_titles_and_neutralised_cells(risky):
