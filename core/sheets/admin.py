@@ -13,12 +13,13 @@ leaves an ``ImportRecord``.
 
 import contextlib
 import json
+import os
 import re
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -32,22 +33,34 @@ from import_export.admin import ImportExportMixin
 from ..exports import SHEET_FORMATS
 from .resource import rejected_xlsx
 
-#: Where previews and rejected-rows files wait for the user, a day at most.
-REPORT_DIR = Path(tempfile.gettempdir()) / "programme-desk-imports"
+#: Where previews and rejected-rows files wait for the user, a day at most: under the
+#: private media root, readable by the app's user only (None: ``report_dir()``'s default).
+REPORT_DIR: Path | None = None
 REPORT_LIFETIME = 24 * 3600
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def report_dir() -> Path:
+    return REPORT_DIR or Path(settings.PRIVATE_MEDIA_ROOT) / "import-reports"
+
+
 def _report_path(token: str, suffix: str) -> Path:
     if not TOKEN_RE.match(token):
         raise Http404
-    return REPORT_DIR / f"{token}{suffix}"
+    return report_dir() / f"{token}{suffix}"
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to a file only the app's user may read (mode 0600)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
 
 
 def _clear_old_reports() -> None:
     cutoff = time.time() - REPORT_LIFETIME
-    for stale in REPORT_DIR.glob("*"):
+    for stale in report_dir().glob("*"):
         try:
             if stale.stat().st_mtime < cutoff:
                 stale.unlink()
@@ -203,7 +216,8 @@ class SheetImportExportMixin(ImportExportMixin):
     # --- Reports: what the preview shows, kept for paging -----------------------
 
     def _store_report(self, request, result, confirm_form) -> dict:
-        REPORT_DIR.mkdir(parents=True, exist_ok=True)
+        report_dir().mkdir(mode=0o700, parents=True, exist_ok=True)
+        report_dir().chmod(0o700)
         _clear_old_reports()
         token = uuid.uuid4().hex
         report = {
@@ -225,9 +239,9 @@ class SheetImportExportMixin(ImportExportMixin):
             "confirm": dict(confirm_form.initial) if confirm_form is not None else None,
             "import_record": getattr(result.import_record, "pk", None),
         }
-        _report_path(token, ".json").write_text(json.dumps(report, default=str))
+        _write_private(_report_path(token, ".json"), json.dumps(report, default=str).encode())
         if result.rejected:
-            _report_path(token, ".xlsx").write_bytes(rejected_xlsx(result))
+            _write_private(_report_path(token, ".xlsx"), rejected_xlsx(result))
             report["rejected"] = True
         return report
 

@@ -187,3 +187,20 @@ def test_bureau_staff_are_given_the_import_permission_by_their_role(client, plac
     client.force_login(factories.staff_user(username="bureau-staff"))
 
     assert client.get(url("import")).status_code == 200
+
+
+def test_reports_are_kept_private_under_the_private_media_root(
+    desk, places, code, settings, tmp_path, monkeypatch
+):
+    from core.sheets import admin as admin_import
+
+    monkeypatch.setattr(admin_import, "REPORT_DIR", None)
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+    upload(desk, [HEADER, [code(1), "甲有限公司", "火星区"]])
+
+    folder = tmp_path / "private" / "import-reports"
+    files = sorted(folder.iterdir())
+    assert [path.suffix for path in files] == [".json", ".xlsx"]
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert {path.stat().st_mode & 0o777 for path in files} == {0o600}
