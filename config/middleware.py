@@ -50,18 +50,28 @@ class SecurityHeadersMiddleware:
 
 
 class MalformedRequestMiddleware:
-    """Answer 400 to a request whose path or query string holds a NUL character.
+    """Answer 400 to a request whose path, query string or a header (a cookie, the
+    ``Authorization`` header) holds a NUL character.
 
     No text the site stores or looks up may contain one (PostgreSQL refuses it,
-    with an error that would otherwise surface as a 500 in whichever list or
-    search passed it on). Form fields and API fields refuse it on their own.
+    with an error that would otherwise surface as a 500 in whichever list, search,
+    session or token lookup passed it on). Form fields and API fields refuse it on
+    their own.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
+        if (
+            "\x00" in request.path
+            or "\x00" in unquote(request.META.get("QUERY_STRING", ""))
+            or any(
+                "\x00" in value
+                for name, value in request.META.items()
+                if name.startswith("HTTP_") and isinstance(value, str)
+            )
+        ):
             if request.path_info.startswith("/api/"):
                 return self.api_error(request)
             raise BadRequest("NUL character in the request")

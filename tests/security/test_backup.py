@@ -1,6 +1,7 @@
 """Nothing lost: ``manage.py backup`` then ``manage.py restore`` into an empty database
 gives back every record, field for field, and every attachment, byte for byte."""
 
+import io
 import tarfile
 from datetime import date
 from decimal import Decimal
@@ -201,3 +202,58 @@ def test_restore_refuses_an_archive_that_would_write_outside_its_directory(media
         call_command("restore", str(evil))
 
     assert not (tmp_path.parent / "escaped.txt").exists()
+
+
+def damaged(archive: Path, tmp_path: Path, *, data: bytes | None = None, drop_file=False) -> Path:
+    """A copy of ``archive`` with its data.yaml replaced, or one of its files missing."""
+    copy = tmp_path / "damaged.tar.gz"
+    with tarfile.open(archive) as source, tarfile.open(copy, "w:gz") as target:
+        dropped = False
+        for member in source.getmembers():
+            content = source.extractfile(member) if member.isfile() else None
+            if member.name == "data.yaml" and data is not None:
+                member.size = len(data)
+                content = io.BytesIO(data)
+            elif drop_file and not dropped and member.isfile() and member.name.startswith("media/"):
+                dropped = True
+                continue
+            target.addfile(member, content)
+    return copy
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"data": b"- model: programmes.application\n  pk: [broken\n"},
+        {"data": b"- model: programmes.nosuchmodel\n  pk: 1\n  fields: {}\n"},
+        {"drop_file": True},
+    ],
+    ids=["unreadable records", "unknown model", "a file missing"],
+)
+def test_a_failed_restore_leaves_the_database_and_the_files_as_they_were(
+    bureau_data, tmp_path, damage
+):
+    archive = backup(tmp_path)
+    factories.EnterpriseFactory(name="备份之后新建的企业")
+    (bureau_data / "stray.txt").write_text("not in the backup")
+    before, before_files, before_tally = snapshot(), files(bureau_data), tally_sums()
+
+    with pytest.raises(CommandError, match="nothing was changed"):
+        call_command("restore", str(damaged(archive, tmp_path, **damage)), "--force")
+
+    assert snapshot() == before
+    assert files(bureau_data) == before_files
+    assert tally_sums() == before_tally
+    assert not [p for p in bureau_data.parent.iterdir() if "-restore-" in p.name]
+
+
+def test_a_forced_restore_counts_the_tally_again(bureau_data, tmp_path):
+    before_tally = tally_sums()
+    archive = backup(tmp_path)
+    call = factories.CallFactory()
+    for _ in range(3):
+        factories.ApplicationFactory(call=call, status=Status.GRANTED)
+
+    call_command("restore", str(archive), "--force", stdout=StringIO())
+
+    assert tally_sums() == before_tally

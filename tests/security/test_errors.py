@@ -133,6 +133,17 @@ def test_a_nul_character_in_a_query_is_a_400_everywhere(staff_client):
         assert staff_client.get(url).status_code == 400, url
 
 
+def test_a_nul_character_in_the_token_or_the_session_cookie_is_a_400(client):
+    client.raise_request_exception = False
+    token = client.get("/api/v1/applications/", HTTP_AUTHORIZATION="Token abc\x00def")
+    assert token.status_code == 400
+    assert token.json()["code"] == "invalid"
+
+    cookie = "sessionid=abcdefgh\x00ijklmnop"
+    assert client.get("/applications/", HTTP_COOKIE=cookie).status_code == 400
+    assert client.get("/api/v1/applications/", HTTP_COOKIE=cookie).status_code == 400
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize(
     "url", ["/admin/programmes/application/", "/admin/enterprises/enterprise/"]

@@ -1,17 +1,24 @@
 """``manage.py restore ARCHIVE``: load an archive made by ``manage.py backup``.
 
 Into an empty database only (migrated, with nothing but what migrations create);
-``--force`` empties a database that holds records first. The steps: migrate,
-check the target is empty, flush (leaving the content types and permissions that
-migrations create), load ``data.yaml`` in one transaction, put the files back under
-``PRIVATE_MEDIA_ROOT``, then compare every model's row count and every file's
-SHA-256 with the manifest. Any difference is an error.
+``--force`` replaces what a database and media folder hold. All or nothing: a restore
+that fails leaves the database and the media folder exactly as they were.
+
+1. Migrate; check the target is empty (unless ``--force``).
+2. Unpack the files into a folder beside ``PRIVATE_MEDIA_ROOT`` and compare each
+   file's SHA-256 with the manifest.
+3. In one transaction: flush (leaving the content types and permissions that
+   migrations create), load ``data.yaml``, count the applications' tally again
+   (PostgreSQL), and compare every model's row count with the manifest. Any error
+   rolls all of it back.
+4. Only after that commits, swap the unpacked folder in for ``PRIVATE_MEDIA_ROOT``.
 """
 
 import json
 import shutil
 import tarfile
 import tempfile
+import uuid
 from pathlib import Path
 
 from django.apps import apps
@@ -21,6 +28,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.translation import gettext as _
 
+from ... import tally
 from .backup import DATA_FILE, FORMAT_VERSION, backed_up_models, media_files
 
 # Rows that a freshly migrated database already holds (the role groups and their
@@ -80,11 +88,18 @@ class Command(BaseCommand):
                     % {"what": what}
                 )
 
-            call_command("flush", database=database, interactive=False, verbosity=0)
-            with transaction.atomic(using=database):
-                call_command("loaddata", str(work / DATA_FILE), database=database, verbosity=0)
-            self._put_files_back(work / "media", media_root, replace=force)
-            self._verify(manifest, database, media_root)
+            staged = self._stage_files(work / "media", media_root, manifest)
+            try:
+                with transaction.atomic(using=database):
+                    call_command("flush", database=database, interactive=False, verbosity=0)
+                    self._load(work / DATA_FILE, database)
+                    if tally.kept(using=database):
+                        tally.rebuild(using=database)
+                    self._verify_rows(manifest, database)
+            except BaseException:
+                shutil.rmtree(staged, ignore_errors=True)
+                raise
+            self._swap_in(staged, media_root)
 
         total = sum(manifest["counts"].values())
         self.stdout.write(
@@ -118,19 +133,53 @@ class Command(BaseCommand):
         return manifest
 
     @staticmethod
-    def _put_files_back(source: Path, media_root: Path, *, replace: bool) -> None:
-        if replace and media_root.exists():
-            for child in media_root.iterdir():
-                if child.is_dir() and not child.is_symlink():
-                    shutil.rmtree(child)
-                else:
-                    child.unlink()
-        media_root.mkdir(parents=True, exist_ok=True)
-        if source.exists():
-            shutil.copytree(source, media_root, dirs_exist_ok=True)
+    def _load(data: Path, database: str) -> None:
+        try:
+            call_command("loaddata", str(data), database=database, verbosity=0)
+        except Exception as error:
+            raise CommandError(
+                _("The archive's records could not be loaded; nothing was changed: %(error)s")
+                % {"error": error}
+            ) from error
 
     @staticmethod
-    def _verify(manifest: dict, database: str, media_root: Path) -> None:
+    def _stage_files(source: Path, media_root: Path, manifest: dict) -> Path:
+        """The archive's files in a new folder beside ``media_root`` (the same file system,
+        so that swapping it in is a rename), checked against the manifest."""
+        staged = media_root.parent / f".{media_root.name}-restore-{uuid.uuid4().hex}"
+        media_root.parent.mkdir(parents=True, exist_ok=True)
+        if source.exists():
+            shutil.copytree(source, staged)
+        else:
+            staged.mkdir()
+        restored = media_files(staged)
+        problems = [
+            _("media/%(file)s: missing or different") % {"file": relative}
+            for relative, digest in manifest["media"].items()
+            if restored.get(relative) != digest
+        ]
+        if problems:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise CommandError(
+                _("The archive's files do not match its manifest; nothing was changed:")
+                + "\n  "
+                + "\n  ".join(problems)
+            )
+        return staged
+
+    @staticmethod
+    def _swap_in(staged: Path, media_root: Path) -> None:
+        """Put the staged folder in ``media_root``'s place; the old one goes after."""
+        previous = None
+        if media_root.exists():
+            previous = media_root.parent / f".{media_root.name}-replaced-{uuid.uuid4().hex}"
+            media_root.rename(previous)
+        staged.rename(media_root)
+        if previous is not None:
+            shutil.rmtree(previous, ignore_errors=True)
+
+    @staticmethod
+    def _verify_rows(manifest: dict, database: str) -> None:
         problems = []
         for label, expected in manifest["counts"].items():
             try:
@@ -144,11 +193,9 @@ class Command(BaseCommand):
                     _("%(label)s: %(found)s rows, the archive has %(expected)s")
                     % {"label": label, "found": found, "expected": expected}
                 )
-        restored = media_files(media_root)
-        for relative, digest in manifest["media"].items():
-            if restored.get(relative) != digest:
-                problems.append(_("media/%(file)s: missing or different") % {"file": relative})
         if problems:
             raise CommandError(
-                _("The restore does not match the archive:") + "\n  " + "\n  ".join(problems)
+                _("The restore does not match the archive; nothing was changed:")
+                + "\n  "
+                + "\n  ".join(problems)
             )
