@@ -72,6 +72,15 @@ def test_ci_runs_the_audit_and_pip_audit_is_pinned():
     assert all(re.match(r"^[A-Za-z0-9_.\-]+==[\w.+\-]+$", line) for line in lines), lines
 
 
+def test_uploaded_sheets_are_parsed_by_defusedxml_a_pinned_runtime_dependency():
+    import openpyxl
+
+    requirements = (ROOT / "requirements.txt").read_text()
+    runtime = requirements.split("# Security: pip-audit")[0]
+    assert re.search(r"^defusedxml==\d+\.\d+\.\d+$", runtime, re.MULTILINE)
+    assert openpyxl.DEFUSEDXML  # openpyxl found it and parses through it
+
+
 def test_pip_audit_fails_on_a_release_with_published_advisories(tmp_path):
     requirements = tmp_path / "requirements.txt"
     requirements.write_text("Django==3.2\n")

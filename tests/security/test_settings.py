@@ -264,3 +264,13 @@ def test_gunicorns_master_freezes_the_loaded_project_before_forking():
     frozen, urls_loaded = result.stdout.split()
     assert int(frozen) > 10_000
     assert urls_loaded == "True"
+
+
+def test_the_mail_server_may_hold_a_worker_for_seconds_only():
+    from django.conf import settings
+    from django.core.mail import get_connection
+
+    smtp = get_connection("django.core.mail.backends.smtp.EmailBackend")
+
+    assert 0 < settings.EMAIL_TIMEOUT <= 30
+    assert smtp.timeout == settings.EMAIL_TIMEOUT
