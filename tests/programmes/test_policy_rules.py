@@ -448,3 +448,23 @@ def test_a_timeline_entry_shows_its_moves_label(staff):
     assert move_label("open_public_notice") == "Open public notice"
     assert move_label("record_result") == "record_result"
     assert [str(move.label) for move in MOVES.values()][:2] == ["Submit", "Resubmit"]
+
+
+def test_no_token_is_issued_by_or_to_an_inactive_account():
+    from core.roles import SERVICE_ACCOUNTS
+
+    administrator = factories.UserFactory(username="root", is_staff=True, is_superuser=True)
+    service = factories.UserFactory(username="platform")
+    service.set_unusable_password()
+    service.save()
+    service.groups.add(Group.objects.get(name=SERVICE_ACCOUNTS))
+    assert enterprise_access.may_issue_token(administrator, service)
+    assert enterprise_access.may_issue_token(service, service)
+
+    service.is_active = False
+    assert not enterprise_access.may_issue_token(administrator, service)
+    assert not enterprise_access.may_issue_token(service, service)
+    service.is_active = True
+    administrator.is_active = False
+    assert not enterprise_access.may_issue_token(administrator, service)
+    assert not enterprise_access.may_issue_token(administrator, administrator)
