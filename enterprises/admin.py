@@ -21,7 +21,7 @@ from core.sheets.admin import SheetImportExportMixin
 
 from . import access
 from .access import enterprise_list, jurisdiction_list, membership_list, reference_list
-from .api.tokens import token_issue, token_revoke
+from .api.tokens import TOKEN_REFUSED, token_issue, token_revoke
 from .models import Enterprise, Industry, Jurisdiction, Membership, Region
 from .resources import EnterpriseResource
 
@@ -247,12 +247,7 @@ class ApiTokenForm(forms.ModelForm):
     def clean_user(self):
         holder = self.cleaned_data["user"]
         if not access.may_issue_token(self.actor, holder):
-            raise forms.ValidationError(
-                _(
-                    "A token is issued to its holder only, or by an administrator to a "
-                    "service account."
-                )
-            )
+            raise forms.ValidationError(TOKEN_REFUSED)
         return holder
 
 

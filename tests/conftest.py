@@ -61,3 +61,18 @@ def other_officer(other_region):
 @pytest.fixture
 def expert():
     return factories.expert_user(username="expert")
+
+
+@pytest.fixture
+def quota_full(enterprise, officer):
+    """A call whose one place in the county is taken, and a second application waiting."""
+    from programmes.services.workflow import application_move
+    from programmes.workflow import Status
+
+    call = factories.CallFactory(recommendation_quota=1)
+    first, waiting = (
+        factories.ApplicationFactory(enterprise=enterprise, call=call, status=Status.SUBMITTED)
+        for _ in range(2)
+    )
+    application_move(application=first, actor=officer, move="recommend")
+    return waiting

@@ -31,6 +31,11 @@ from .. import access
 
 TAG = "Authentication"
 
+#: Why a token is not issued: the API's 403 and the admin form's error.
+TOKEN_REFUSED = gettext_lazy(
+    "A token is issued to its holder only, or by an administrator to a service account."
+)
+
 
 def token_issue(*, user, actor, request=None) -> Token:
     """A fresh token for ``user``, issued by ``actor``; any earlier token stops working.
@@ -38,11 +43,7 @@ def token_issue(*, user, actor, request=None) -> Token:
     Refused (``PermissionDenied``) unless ``access.may_issue_token(actor, user)``.
     """
     if not access.may_issue_token(actor, user):
-        raise exceptions.PermissionDenied(
-            gettext_lazy(
-                "A token is issued to its holder only, or by an administrator to a service account."
-            )
-        )
+        raise exceptions.PermissionDenied(TOKEN_REFUSED)
     with transaction.atomic():
         Token.objects.filter(user=user).delete()
         token = Token.objects.create(user=user)

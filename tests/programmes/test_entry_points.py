@@ -16,7 +16,6 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from programmes.services.workflow import application_move
 from programmes.workflow import MoveContext, Status, county_quota, notice_period_over
 from tests import factories
 
@@ -83,18 +82,6 @@ def through_the_bureau_desk(user, application, move, comment=""):
     )
     assert response.status_code == 400
     return response.content.decode()
-
-
-@pytest.fixture
-def quota_full(enterprise, officer):
-    """A call whose one place in the county is taken, and a second application waiting."""
-    call = factories.CallFactory(recommendation_quota=1)
-    first, waiting = (
-        factories.ApplicationFactory(enterprise=enterprise, call=call, status=Status.SUBMITTED)
-        for _ in range(2)
-    )
-    application_move(application=first, actor=officer, move="recommend")
-    return waiting
 
 
 @pytest.mark.parametrize(

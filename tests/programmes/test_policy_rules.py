@@ -335,15 +335,9 @@ def test_a_call_takes_filings_from_its_opening_day_to_its_closing_day():
     )
 
 
-def test_the_quota_refusal_names_the_places_used(enterprise, officer):
-    call = factories.CallFactory(recommendation_quota=1)
-    first, second = (
-        factories.ApplicationFactory(enterprise=enterprise, call=call, status=Status.SUBMITTED)
-        for _ in range(2)
-    )
-    application_move(application=first, actor=officer, move="recommend")
+def test_the_quota_refusal_names_the_places_used(quota_full, officer):
     with pytest.raises(MoveRefused) as refused:
-        application_move(application=second, actor=officer, move="recommend")
+        application_move(application=quota_full, actor=officer, move="recommend")
     assert refused.value.messages == [
         "The recommendation quota for this call is used up in this county: 1 of 1 recommended. "
         "Return or withdraw a recommendation first, or ask the bureau."
