@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import Http404
 from django.utils import timezone
+from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.constants import EMPTY_VALUES
@@ -57,6 +58,44 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = gettext_lazy("This workflow action is not possible now.")
     default_code = "transition_refused"
+
+
+class PreconditionFailed(exceptions.APIException):
+    """``If-Match`` named a version that is no longer current: nothing was changed."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = gettext_lazy(
+        "This has changed since you read it. Nothing was done; read it again before deciding."
+    )
+    default_code = "precondition_failed"
+
+
+class PreconditionRequired(exceptions.APIException):
+    """A change that must say which version it was decided on, and did not."""
+
+    status_code = 428  # RFC 6585: Precondition Required
+    default_detail = gettext_lazy(
+        "Send If-Match with the ETag of the version you decided on (or expected_status)."
+    )
+    default_code = "precondition_required"
+
+
+def if_match_versions(request) -> frozenset[str] | None:
+    """The versions an ``If-Match`` header names (strong tags only, since a weak tag never
+    matches one: RFC 9110), or None without the header. ``*`` names no version and counts
+    as none given."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    tags = parse_etags(header)
+    if tags == ["*"]:
+        return None
+    return frozenset(tag.strip('"') for tag in tags if not tag.startswith("W/"))
+
+
+def etag(version: str) -> str:
+    """The ``ETag`` header's value for a version."""
+    return quote_etag(version)
 
 
 NON_FIELD_KEYS = {api_settings.NON_FIELD_ERRORS_KEY, "__all__"}

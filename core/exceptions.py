@@ -8,3 +8,8 @@ class Refused(ValidationError):
 
     Raised before anything is written, so nothing was changed.
     """
+
+
+class Stale(Refused):
+    """The thing changed since the person looked at it (another decision came first):
+    refused rather than made on top of a version they did not see."""

@@ -1,6 +1,6 @@
 """The workflow's refusal; views, admin and the API turn it into messages."""
 
-from core.exceptions import Refused
+from core.exceptions import Refused, Stale
 
 
 class MoveRefused(Refused):
@@ -9,3 +9,8 @@ class MoveRefused(Refused):
 
     Raised before anything is written, so the application is left as it was.
     """
+
+
+class MoveStale(MoveRefused, Stale):
+    """A move decided on a version of the application that is no longer current: its
+    status (``expected_status``) or its version (the API's ``If-Match``) has changed."""

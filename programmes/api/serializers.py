@@ -508,7 +508,8 @@ class TransitionSerializer(serializers.Serializer):
         required=False,
         help_text=gettext_lazy(
             "The status you based the decision on. When the application has moved since, "
-            "the move is refused with 409 instead of being made on top of the other one."
+            "the move is refused with 409 instead of being made on top of the other one. "
+            "Needed unless If-Match names the version you decided on."
         ),
     )
 

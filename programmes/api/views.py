@@ -10,8 +10,10 @@ from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -28,8 +30,12 @@ from core.api import (
     Capability,
     CursorPagination,
     ErrorSerializer,
+    PreconditionFailed,
+    PreconditionRequired,
     ScopedThrottle,
     UserThrottle,
+    etag,
+    if_match_versions,
 )
 
 from .. import access
@@ -42,6 +48,7 @@ from ..access import (
     public_designations,
     public_results,
 )
+from ..exceptions import MoveStale
 from ..models import Application, Call, Designation, Programme, Source
 from ..selectors import application_details_fetch, applications_in_order
 from ..services import application_create
@@ -248,6 +255,49 @@ CONFLICT = OpenApiResponse(
 )
 
 
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 201],
+    description="The application's version: send it back as `If-Match` with a move.",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "The `ETag` of the application as you saw it when deciding. The move is made only "
+        "while the application is still that version, else 412 and nothing changes. Send "
+        "it, or `expected_status` in the body: a move with neither is refused with 428."
+    ),
+)
+STALE = OpenApiResponse(
+    ErrorSerializer,
+    description=(
+        "`If-Match` names a version that is no longer current (another decision came "
+        "first): nothing was changed. Read the application again."
+    ),
+    examples=[
+        OpenApiExample(
+            "Decided by someone else first",
+            value={
+                "status": 412,
+                "code": "precondition_failed",
+                "message": "“高性能纳米涂层材料首批次申报” has changed since you opened it: it "
+                "is now “Approved”. Nothing was done; look at it again before deciding.",
+                "fields": {},
+            },
+            response_only=True,
+        )
+    ],
+)
+UNCONDITIONAL = OpenApiResponse(
+    ErrorSerializer,
+    description="Neither `If-Match` nor `expected_status` was sent: nothing was changed.",
+)
+
+
 class ApplicationCursorPagination(CursorPagination):
     """Cursor pages of applications; a searched list's page, and every page on SQLite,
     is cut from the matching ids before their rows are read.
@@ -294,10 +344,14 @@ class ApplicationCursorPagination(CursorPagination):
     retrieve=extend_schema(
         tags=["Applications"],
         summary="One application",
-        description=SCOPE_NOTE + " Answers 404 outside your scope.",
+        description=SCOPE_NOTE
+        + " Answers 404 outside your scope. The `ETag` header names the version you read: "
+        "send it as `If-Match` with a move.",
+        parameters=[ETAG],
     ),
     create=extend_schema(
         tags=["Applications"],
+        parameters=[ETAG],
         summary="File a draft application",
         description=(
             "Applicants file for an enterprise they act for, in a call that is open; bureau "
@@ -333,6 +387,7 @@ class ApplicationCursorPagination(CursorPagination):
     ),
     partial_update=extend_schema(
         tags=["Applications"],
+        parameters=[ETAG],
         summary="Change a draft or returned application",
         description=(
             "Applicants change their drafts and returned applications; staff any. Omitted "
@@ -411,7 +466,16 @@ class ApplicationViewSet(
 
     def _answer(self, application, status_code=status.HTTP_200_OK):
         fresh = self.get_queryset().get(pk=application.pk)
-        return Response(ApplicationSerializer(fresh).data, status=status_code)
+        return Response(
+            ApplicationSerializer(fresh).data,
+            status=status_code,
+            headers={"ETag": etag(fresh.version)},
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        application = self.get_object()
+        serializer = self.get_serializer(application)
+        return Response(serializer.data, headers={"ETag": etag(application.version)})
 
     def create(self, request, *args, **kwargs):
         serializer = ApplicationCreateSerializer(data=request.data, context={"request": request})
@@ -453,6 +517,7 @@ class ApplicationViewSet(
     @extend_schema(
         methods=["GET"],
         tags=["Workflow"],
+        parameters=[ETAG],
         summary="Moves open to you",
         description=(
             "The workflow moves you may make on this application now, in the order the "
@@ -470,10 +535,19 @@ class ApplicationViewSet(
             "that is not open to you now answers 409 with the reasons and changes nothing: the "
             "state, your role, a missing comment, or one of the move's guards (the call must "
             "be open and the filing complete to submit, the county's quota must have a place "
-            "to recommend, the public notice must be over to grant)."
+            "to recommend, the public notice must be over to grant). Say which version you "
+            "decided on: the application's `ETag` as `If-Match` (412 when it has moved on "
+            "since), or its status as `expected_status` (409 then). A move with neither is "
+            "refused with 428."
         ),
+        parameters=[IF_MATCH, ETAG],
         request=TransitionSerializer,
-        responses={200: ApplicationSerializer, 409: CONFLICT},
+        responses={
+            200: ApplicationSerializer,
+            409: CONFLICT,
+            412: STALE,
+            428: UNCONDITIONAL,
+        },
     )
     @action(
         detail=True,
@@ -490,16 +564,29 @@ class ApplicationViewSet(
                 "status": application.status,
                 "transitions": moves,
             }
-            return Response(TransitionListSerializer(payload).data)
+            return Response(
+                TransitionListSerializer(payload).data,
+                headers={"ETag": etag(application.version)},
+            )
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        application_move(
-            application=application,
-            actor=request.user,
-            move=serializer.validated_data["transition"],
-            comment=serializer.validated_data["comment"],
-            expected_status=serializer.validated_data.get("expected_status"),
-        )
+        versions = if_match_versions(request)
+        expected_status = serializer.validated_data.get("expected_status")
+        if versions is None and not expected_status:
+            raise PreconditionRequired()
+        try:
+            application_move(
+                application=application,
+                actor=request.user,
+                move=serializer.validated_data["transition"],
+                comment=serializer.validated_data["comment"],
+                expected_status=expected_status,
+                expected_versions=versions,
+            )
+        except MoveStale as stale:
+            if versions is None:
+                raise
+            raise PreconditionFailed(" ".join(stale.messages)) from stale
         return self._answer(application)
 
 

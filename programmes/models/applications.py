@@ -1,6 +1,7 @@
 """Applications: the workflow's state machine, one typed detail per kind, the timeline
 and the attachments."""
 
+import hashlib
 import uuid
 from pathlib import PurePath
 
@@ -194,6 +195,14 @@ class Application(FSMModelMixin, WorkflowMethods, models.Model):
         """The product, project or platform name: what the application is about."""
         detail = self.detail
         return getattr(detail, "subject", "") or self.title
+
+    @property
+    def version(self) -> str:
+        """Names this state of the application; it changes with every save (the API's
+        ``ETag``). A decision sent with the version it was based on is refused once
+        the application has moved on (``services.workflow.application_move``)."""
+        stamp = f"{self.pk}:{self.status}:{self.updated_at.isoformat() if self.updated_at else ''}"
+        return hashlib.sha256(stamp.encode()).hexdigest()[:24]
 
 
 class ApplicationTally(models.Model):

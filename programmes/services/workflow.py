@@ -7,6 +7,8 @@ comment, guards, effects. ``available_moves`` answers from the same declaration,
 so a page offers a move exactly when it would succeed.
 """
 
+from collections.abc import Collection
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +18,7 @@ from core.audit import audit_record
 from core.models import AuditEntry
 
 from ..access import can_make_move
-from ..exceptions import MoveRefused
+from ..exceptions import MoveRefused, MoveStale
 from ..models import Application, ApplicationEvent, Kind
 from ..workflow import DECIDED, MOVES, Move, MoveContext
 from .notifications import notify_members
@@ -85,6 +87,7 @@ def application_move(
     move: str,
     comment: str = "",
     expected_status: str | None = None,
+    expected_versions: Collection[str] | None = None,
 ) -> Application:
     """Make one workflow move: lock, check, move, record, audit, notify.
 
@@ -93,7 +96,9 @@ def application_move(
     says no; nothing is written then. ``expected_status`` is the status the person saw
     when deciding (pages send it back with the form): when a colleague has moved the
     application since, the move is refused rather than stacked on theirs (empty or
-    None: not checked).
+    None: not checked). ``expected_versions`` does the same with the application's
+    ``version`` (the API's ``If-Match``): the move is made only while the application's
+    version is one of them. Both refusals are ``MoveStale``.
     """
     declared = MOVES.get(move)
     if declared is None:
@@ -103,8 +108,10 @@ def application_move(
     )
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if expected_status and locked.status != expected_status:
-            raise MoveRefused(
+        if (expected_status and locked.status != expected_status) or (
+            expected_versions is not None and locked.version not in expected_versions
+        ):
+            raise MoveStale(
                 _(
                     "“%(title)s” has changed since you opened it: it is now “%(status)s”. "
                     "Nothing was done; look at it again before deciding."

@@ -281,7 +281,7 @@ def test_a_real_http_client_reads_with_a_token(live_server, staff, world):
 
     move = urllib.request.Request(  # noqa: S310
         f"{live_server.url}/api/v1/applications/{world.draft.pk}/transitions/",
-        data=json.dumps({"transition": "grant"}).encode(),
+        data=json.dumps({"transition": "grant", "expected_status": "draft"}).encode(),
         headers={"Authorization": f"Token {key}", "Content-Type": "application/json"},
         method="POST",
     )

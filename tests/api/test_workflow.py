@@ -16,6 +16,12 @@ def transitions_url(application):
     return f"/api/v1/applications/{application.pk}/transitions/"
 
 
+def move(client, application, data):
+    """POST a move as a client does: with the ETag of the application it has just read."""
+    version = client.get(f"/api/v1/applications/{application.pk}/")["ETag"]
+    return client.post(transitions_url(application), data, HTTP_IF_MATCH=version)
+
+
 def names(response):
     assert response.status_code == 200, response.content
     return [move["name"] for move in response.json()["transitions"]]
@@ -45,8 +51,8 @@ def test_applicant_sees_no_county_move_on_their_submitted_application(world, cli
 
 
 def test_officer_recommends_and_the_timeline_records_it(world, client_for, officer):
-    response = client_for(officer).post(
-        transitions_url(world.submitted), {"transition": "recommend", "comment": "符合条件"}
+    response = move(
+        client_for(officer), world.submitted, {"transition": "recommend", "comment": "符合条件"}
     )
 
     assert response.status_code == 200, response.content
@@ -77,9 +83,7 @@ def test_illegal_move_answers_409_and_changes_nothing(
     user = request.getfixturevalue(who)
     before = world.draft.updated_at
 
-    response = client_for(user).post(
-        transitions_url(world.draft), {"transition": transition, "comment": comment}
-    )
+    response = move(client_for(user), world.draft, {"transition": transition, "comment": comment})
 
     assert response.status_code == 409, response.content
     body = response.json()
@@ -93,9 +97,7 @@ def test_illegal_move_answers_409_and_changes_nothing(
 
 
 def test_move_needing_a_comment_without_one_answers_409(world, client_for, officer):
-    response = client_for(officer).post(
-        transitions_url(world.submitted), {"transition": "return_for_revision"}
-    )
+    response = move(client_for(officer), world.submitted, {"transition": "return_for_revision"})
 
     assert response.status_code == 409
     assert "comment" in response.json()["message"]
@@ -104,7 +106,7 @@ def test_move_needing_a_comment_without_one_answers_409(world, client_for, offic
 
 
 def test_unknown_move_is_a_400_naming_the_field(world, client_for, applicant):
-    response = client_for(applicant).post(transitions_url(world.draft), {"transition": "fly"})
+    response = move(client_for(applicant), world.draft, {"transition": "fly"})
 
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["transition"]
@@ -113,7 +115,7 @@ def test_unknown_move_is_a_400_naming_the_field(world, client_for, applicant):
 def test_submitting_an_incomplete_draft_is_refused_with_the_missing_items(
     world, client_for, applicant
 ):
-    response = client_for(applicant).post(transitions_url(world.draft), {"transition": "submit"})
+    response = move(client_for(applicant), world.draft, {"transition": "submit"})
 
     assert response.status_code == 409
     body = response.json()
@@ -139,7 +141,7 @@ def test_applicant_submits_a_complete_draft(world, client_for, applicant):
         size=8,
     )
 
-    response = client_for(applicant).post(transitions_url(world.draft), {"transition": "submit"})
+    response = move(client_for(applicant), world.draft, {"transition": "submit"})
 
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "submitted"
@@ -229,11 +231,106 @@ def test_recommending_over_http_counts_against_the_county_quota(world, client_fo
     call.recommendation_quota = 0
     call.save(update_fields=["recommendation_quota"])
 
-    response = client_for(officer).post(
-        transitions_url(world.submitted), {"transition": "recommend", "comment": "符合条件"}
+    response = move(
+        client_for(officer), world.submitted, {"transition": "recommend", "comment": "符合条件"}
     )
 
     assert response.status_code == 409, response.content
     assert "quota" in response.json()["message"]
     world.submitted.refresh_from_db()
     assert world.submitted.status == Status.SUBMITTED
+
+
+# --- Preconditions: a move says which version of the application it was decided on ----
+
+
+def test_an_application_answers_with_its_etag_and_a_move_changes_it(world, client_for, officer):
+    client = client_for(officer)
+    read = client.get(f"/api/v1/applications/{world.submitted.pk}/")
+    offered = client.get(transitions_url(world.submitted))
+
+    moved = move(client, world.submitted, {"transition": "recommend", "comment": "符合条件"})
+
+    assert read["ETag"].startswith('"') and read["ETag"] == offered["ETag"]
+    assert moved.status_code == 200, moved.content
+    assert moved["ETag"] != read["ETag"]
+    assert moved["ETag"] == client.get(f"/api/v1/applications/{world.submitted.pk}/")["ETag"]
+
+
+def test_a_move_based_on_an_old_version_is_refused_with_412_and_changes_nothing(
+    world, client_for, officer, staff
+):
+    seen = client_for(officer).get(f"/api/v1/applications/{world.submitted.pk}/")["ETag"]
+    # A colleague changes the application after the officer read it.
+    changed = client_for(staff).patch(
+        f"/api/v1/applications/{world.submitted.pk}/", {"title": "改过的标题"}, format="json"
+    )
+    assert changed.status_code == 200, changed.content
+    status_before = Status.SUBMITTED
+
+    response = client_for(officer).post(
+        transitions_url(world.submitted),
+        {"transition": "recommend", "comment": "符合条件"},
+        HTTP_IF_MATCH=seen,
+    )
+
+    assert response.status_code == 412, response.content
+    assert response.json()["code"] == "precondition_failed"
+    assert "has changed since you opened it" in response.json()["message"]
+    world.submitted.refresh_from_db()
+    assert world.submitted.status == status_before
+    assert not ApplicationEvent.objects.filter(application=world.submitted).exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"HTTP_IF_MATCH": "*"}],
+    ids=["no If-Match", "If-Match: *"],
+)
+def test_a_move_without_a_precondition_is_refused_with_428(world, client_for, officer, headers):
+    response = client_for(officer).post(
+        transitions_url(world.submitted),
+        {"transition": "recommend", "comment": "符合条件"},
+        **headers,
+    )
+
+    assert response.status_code == 428, response.content
+    assert response.json()["code"] == "precondition_required"
+    assert "If-Match" in response.json()["message"]
+    world.submitted.refresh_from_db()
+    assert world.submitted.status == Status.SUBMITTED
+
+
+def test_a_weak_etag_never_matches(world, client_for, officer):
+    client = client_for(officer)
+    version = client.get(f"/api/v1/applications/{world.submitted.pk}/")["ETag"]
+
+    response = client.post(
+        transitions_url(world.submitted),
+        {"transition": "recommend", "comment": "符合条件"},
+        HTTP_IF_MATCH=f"W/{version}",
+    )
+
+    assert response.status_code == 412, response.content
+
+
+def test_one_of_several_listed_versions_is_enough(world, client_for, officer):
+    client = client_for(officer)
+    version = client.get(f"/api/v1/applications/{world.submitted.pk}/")["ETag"]
+
+    response = client.post(
+        transitions_url(world.submitted),
+        {"transition": "recommend", "comment": "符合条件"},
+        HTTP_IF_MATCH=f'"0000", {version}',
+    )
+
+    assert response.status_code == 200, response.content
+
+
+def test_the_status_seen_may_stand_in_for_the_etag(world, client_for, officer):
+    response = client_for(officer).post(
+        transitions_url(world.submitted),
+        {"transition": "recommend", "comment": "符合条件", "expected_status": "submitted"},
+    )
+
+    assert response.status_code == 200, response.content

@@ -39,6 +39,7 @@ def through_the_api(user, application, move, comment=""):
         f"/api/v1/applications/{application.pk}/transitions/",
         {"transition": move, "comment": comment},
         format="json",
+        HTTP_IF_MATCH=client.get(f"/api/v1/applications/{application.pk}/")["ETag"],
     )
     assert response.status_code == 409, response.content
     return response.json()["message"]

@@ -297,7 +297,7 @@ def test_api_applicant_cannot_make_a_reviewer_or_bureau_move(
 
     response = api_client_for(applicant).post(
         f"/api/v1/applications/{application.pk}/transitions/",
-        {"transition": move, "comment": "self-approval"},
+        {"transition": move, "comment": "self-approval", "expected_status": "submitted"},
         format="json",
     )
 

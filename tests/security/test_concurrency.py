@@ -11,6 +11,7 @@ import threading
 
 import pytest
 from django.db import connection
+from rest_framework.test import APIClient
 
 from core.models import AuditEntry, ImportRecord
 from enterprises.models import Enterprise
@@ -114,3 +115,30 @@ def test_two_imports_of_the_same_sheet_at_once_create_no_duplicates(tmp_path):
         # Refused as a whole, saying why: by the database's unique constraints, or by
         # the check that finds a name already registered under the same code.
         assert loser.problems
+
+
+def test_an_approve_and_a_reject_sent_at_once_with_the_same_etag_record_one_decision(enterprise):
+    application = factories.ApplicationFactory(enterprise=enterprise, status=Status.REVIEWED)
+    deciders = [factories.staff_user(username=f"decider-{n}") for n in range(2)]
+    clients = []
+    for user in deciders:
+        client = APIClient()
+        client.force_authenticate(user)
+        clients.append(client)
+    version = clients[0].get(f"/api/v1/applications/{application.pk}/")["ETag"]
+
+    def decide(client, move):
+        return lambda: client.post(
+            f"/api/v1/applications/{application.pk}/transitions/",
+            {"transition": move, "comment": "decided at the meeting"},
+            format="json",
+            HTTP_IF_MATCH=version,
+        )
+
+    outcomes = race(decide(clients[0], "approve"), decide(clients[1], "reject"))
+
+    assert sorted(response.status_code for response in outcomes) == [200, 412], outcomes
+    stale = next(response for response in outcomes if response.status_code == 412)
+    assert stale.json()["code"] == "precondition_failed"
+    assert ApplicationEvent.objects.filter(application=application).count() == 1
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.DECISION).count() == 1
