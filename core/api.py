@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.drainage import set_override
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import (
     exceptions,
     filters,
@@ -419,6 +420,36 @@ ERROR_RESPONSES = {
     "404": "No such object within your scope, or an invalid page or cursor.",
     "429": "Too many requests; retry after the number of seconds in Retry-After.",
 }
+
+
+#: Components that document two shapes of one resource (``either_shape``).
+_EITHER_SHAPES: set[str] = set()
+
+
+def either_shape(component_name: str, *serializers_: type[serializers.Serializer]):
+    """The response of an endpoint that answers anonymous callers with a shorter public
+    shape and signed-in callers with the full one: documented as either shape.
+
+    A record matches at least one of them, and the public shape may be a subset of the
+    full one, so the component is an ``anyOf`` (``any_of_shapes`` below).
+    """
+    _EITHER_SHAPES.add(component_name)
+    return PolymorphicProxySerializer(
+        component_name=component_name,
+        serializers=list(serializers_),
+        resource_type_field_name=None,
+    )
+
+
+def any_of_shapes(result, generator, request, public):
+    """drf-spectacular hook: the ``either_shape`` components say ``anyOf``, not ``oneOf``
+    (a full record of a resource whose public shape is a subset matches both)."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name in _EITHER_SHAPES:
+        schema = schemas.get(name)
+        if schema and "oneOf" in schema:
+            schema["anyOf"] = schema.pop("oneOf")
+    return result
 
 
 def add_error_responses(result, generator, request, public):

@@ -273,6 +273,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.add_error_responses",
+        "core.api.any_of_shapes",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ProgrammeLevelEnum": "programmes.models.Level",

@@ -242,6 +242,24 @@ APPLICATION_EXAMPLE = {
 }
 
 
+#: A granted application as anonymous callers read it.
+PUBLIC_APPLICATION_EXAMPLE = {
+    "id": 42,
+    "enterprise_name": "浙江示例新材料有限公司",
+    "region": "330481",
+    "region_name": "海宁市",
+    "programme_code": "zj-first-batch-new-materials",
+    "programme_name": "浙江省首批次新材料",
+    "call_code": "jx-2025-first-batch-materials",
+    "year": 2025,
+    "kind": "product",
+    "headline": "高性能纳米涂层材料",
+    "status": "granted",
+    "status_label": "Granted",
+    "decided_at": "2025-09-30T16:00:00+08:00",
+}
+
+
 @extend_schema_serializer(
     examples=[
         OpenApiExample("A product application", value=APPLICATION_EXAMPLE, response_only=True)

@@ -34,6 +34,7 @@ from core.api import (
     PreconditionRequired,
     ScopedThrottle,
     UserThrottle,
+    either_shape,
     etag,
     if_match_versions,
 )
@@ -65,6 +66,8 @@ from .filters import (
 )
 from .serializers import (
     APPLICATION_EXAMPLE,
+    DESIGNATION_EXAMPLE,
+    PUBLIC_APPLICATION_EXAMPLE,
     ApplicationCreateSerializer,
     ApplicationSerializer,
     ApplicationUpdateSerializer,
@@ -298,6 +301,34 @@ UNCONDITIONAL = OpenApiResponse(
 )
 
 
+#: Examples of both shapes of an application and a designation.
+APPLICATION_SHAPE_EXAMPLES = [
+    OpenApiExample("Signed in: the full shape", value=APPLICATION_EXAMPLE, response_only=True),
+    OpenApiExample(
+        "Anonymous: a published result", value=PUBLIC_APPLICATION_EXAMPLE, response_only=True
+    ),
+]
+DESIGNATION_SHAPE_EXAMPLES = [
+    OpenApiExample("Signed in: the full shape", value=DESIGNATION_EXAMPLE, response_only=True),
+    OpenApiExample(
+        "Anonymous: a published designation",
+        value={
+            key: value
+            for key, value in DESIGNATION_EXAMPLE.items()
+            if key not in {"enterprise", "certificate_number", "note"}
+        },
+        response_only=True,
+    ),
+]
+#: Anonymous callers read the published results in a shorter shape.
+APPLICATION_SHAPES = either_shape(
+    "ApplicationOrPublished", ApplicationSerializer, PublicApplicationSerializer
+)
+DESIGNATION_SHAPES = either_shape(
+    "DesignationOrPublished", DesignationSerializer, PublicDesignationSerializer
+)
+
+
 class ApplicationCursorPagination(CursorPagination):
     """Cursor pages of applications; a searched list's page, and every page on SQLite,
     is cut from the matching ids before their rows are read.
@@ -328,6 +359,7 @@ class ApplicationCursorPagination(CursorPagination):
     list=extend_schema(
         tags=["Applications"],
         summary="List applications in your scope",
+        responses=APPLICATION_SHAPES,
         description=(
             SCOPE_NOTE + " Cursor-paginated: follow `next`. `region=330400` includes every "
             "county of Jiaxing; `status` may repeat; amounts and dates take ranges."
@@ -344,6 +376,8 @@ class ApplicationCursorPagination(CursorPagination):
     retrieve=extend_schema(
         tags=["Applications"],
         summary="One application",
+        responses=APPLICATION_SHAPES,
+        examples=APPLICATION_SHAPE_EXAMPLES,
         description=SCOPE_NOTE
         + " Answers 404 outside your scope. The `ETag` header names the version you read: "
         "send it as `If-Match` with a move.",
@@ -597,6 +631,8 @@ class ApplicationViewSet(
     list=extend_schema(
         tags=["Designations"],
         summary="List designations",
+        responses=DESIGNATION_SHAPES,
+        examples=DESIGNATION_SHAPE_EXAMPLES,
         description=(
             "Titles conferred by granted designation applications (technology centres, "
             "research institutes, ...). Anonymous callers see published designations without "
@@ -604,7 +640,13 @@ class ApplicationViewSet(
             "`valid_on=2026-01-01` lists the designations in force that day."
         ),
     ),
-    retrieve=extend_schema(tags=["Designations"], summary="One designation"),
+    retrieve=extend_schema(
+        tags=["Designations"],
+        summary="One designation",
+        description="Anonymous callers read a published designation in the public shape.",
+        responses=DESIGNATION_SHAPES,
+        examples=DESIGNATION_SHAPE_EXAMPLES,
+    ),
 )
 class DesignationViewSet(_PublicOrScopedMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]

@@ -1,12 +1,12 @@
 """The API fuzzed against its own OpenAPI schema by Schemathesis, in-process through WSGI.
 
-Signed in as bureau staff with a token (everything is in scope), every operation
-gets the schema's examples and a bounded number of generated cases, valid and
-invalid. No answer may be a 5xx, and every answer must match the schema:
-documented status code, content type and body. Generation is deterministic so
-that CI runs are repeatable; the coverage phase (every boundary of every
-parameter) is off because it alone takes minutes on the applications list —
-test_filters.py holds the boundaries of the bounded filters instead.
+Anonymously and signed in with a token as each role (applicant, county officer,
+expert, bureau staff), every operation gets the schema's examples and a bounded
+number of generated cases, valid and invalid. No answer may be a 5xx, and every
+answer must match the schema: documented status code, content type and body.
+Generation is deterministic so that CI runs are repeatable; the coverage phase
+(every boundary of every parameter) is off because it alone takes minutes on the
+applications list — test_filters.py holds the boundaries of the bounded filters instead.
 """
 
 import pytest
@@ -70,14 +70,51 @@ def in_test_transaction():
     signals.request_finished.connect(close_old_connections)
 
 
+ROLES = [None, "applicant", "officer", "expert", "staff"]
+
+
+def headers_for(user) -> dict:
+    """The caller's credentials, fetched afresh for each case: a fuzzed call may revoke or
+    reissue the caller's token."""
+    if user is None:
+        return {}
+    token, _created = Token.objects.get_or_create(user=user)
+    return {"Authorization": f"Token {token.key}"}
+
+
 @pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES, ids=lambda role: role or "anonymous")
 @schema.parametrize()
 @settings(
     deadline=None,
     # The world is built once per operation; cases only add to it, which is what we want.
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_api_conforms_to_its_schema(case, world, staff, unthrottled, in_test_transaction):
-    # Fuzzed calls may revoke or reissue the staff token: fetch the current one each time.
-    token, _created = Token.objects.get_or_create(user=staff)
-    case.call_and_validate(headers={"Authorization": f"Token {token.key}"}, checks=CHECKS)
+def test_api_conforms_to_its_schema(case, role, request, world, unthrottled, in_test_transaction):
+    user = request.getfixturevalue(role) if role else None
+    case.call_and_validate(headers=headers_for(user), checks=CHECKS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES, ids=lambda role: role or "anonymous")
+@pytest.mark.parametrize(
+    "path, record",
+    [
+        ("/api/v1/applications/{id}/", lambda world: world.granted),
+        ("/api/v1/applications/{id}/", lambda world: world.other_granted),
+        ("/api/v1/designations/{id}/", lambda world: world.designation),
+    ],
+    ids=["own-or-published application", "another's published application", "designation"],
+)
+def test_a_published_record_read_by_anyone_matches_the_schema(
+    path, record, role, request, world, in_test_transaction
+):
+    # Generated ids rarely name a published record: read the world's own, as each caller.
+    user = request.getfixturevalue(role) if role else None
+    case = schema[path]["GET"].Case(path_parameters={"id": record(world).pk})
+
+    response = case.call_and_validate(headers=headers_for(user), checks=CHECKS)
+
+    assert response.status_code in {200, 404}
+    if role is None:
+        assert response.status_code == 200
