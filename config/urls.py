@@ -1,9 +1,20 @@
-"""URL map: portal at /, admin at /admin/, REST at /api/v1/."""
+"""URL map: portal at /, admin at /admin/, REST at /api/v1/, the health check at /health/."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from health_check.views import HealthCheckView
+
+#: What /health/ checks: every database the site uses, the cache (throttles, lock-out)
+#: and the file storage (attachments). 200 when all answer, 500 naming the one that fails.
+HEALTH_CHECKS = [
+    *(("health_check.checks.Database", {"alias": alias}) for alias in settings.DATABASES),
+    "health_check.checks.Cache",
+    "health_check.checks.Storage",
+]
 
 urlpatterns = [
+    path("health/", HealthCheckView.as_view(checks=HEALTH_CHECKS), name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

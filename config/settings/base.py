@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "health_check",
     "core",
     "enterprises",
     "programmes",
@@ -194,7 +195,9 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names (app.3f1c2a.css) from `collectstatic`'s manifest: whitenoise serves
+    # them with a year's Cache-Control, and a new release's files get new names.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 
