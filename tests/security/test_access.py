@@ -8,6 +8,7 @@ fails. Applicants also try to set status, amounts and reviewer fields by every
 route; nothing they send there is stored.
 """
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -28,8 +29,11 @@ OUTSIDERS = ["applicant", "officer", "expert", "no_role"]
 
 def pages(world):
     """(name, method, url) of every page that shows or changes the foreign record."""
-    application, attachment = world.foreign.pk, world.foreign_file.pk
-    enterprise = world.foreign_enterprise.pk
+    return pages_of(world.foreign.pk, world.foreign_file.pk, world.foreign_enterprise.pk)
+
+
+def pages_of(application, attachment, enterprise):
+    """(name, method, url) of every page that shows or changes these records."""
     return [
         ("portal detail", "get", reverse("programmes:application-detail", args=[application])),
         ("portal edit", "get", reverse("programmes:application-edit", args=[application])),
@@ -117,6 +121,33 @@ def test_outsiders_are_refused_the_foreign_record_on_every_channel(client, world
         or b"0573-SECRET" in (b"" if response.streaming else response.content)
     }
     assert leaks == {}
+    after = Application.objects.get(pk=world.foreign.pk)
+    assert (after.status, after.updated_at) == (before.status, before.updated_at)
+    assert world.foreign.attachments.count() == 1
+
+
+def answer(response) -> tuple:
+    """What a response tells its reader: the status, where it sends them (without the id
+    asked for), and the body of an API error."""
+    location = re.sub(r"/\d+/", "/<id>/", response.get("Location") or "")
+    body = response.json() if response.get("Content-Type") == "application/json" else None
+    return response.status_code, location, body
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_out_of_scope_answers_exactly_as_missing_on_the_portal_review_pages_files_and_api(
+    client, world, role
+):
+    client.force_login(world.users[role])
+    before = Application.objects.get(pk=world.foreign.pk)
+    missing = pages_of(999_991, 999_992, 999_993)
+
+    differences = {
+        name: (answer(send(client, method, url)), answer(send(client, method, missing_url)))
+        for (name, method, url), (_n, _m, missing_url) in zip(pages(world), missing, strict=True)
+    }
+
+    assert {name: pair for name, pair in differences.items() if pair[0] != pair[1]} == {}
     after = Application.objects.get(pk=world.foreign.pk)
     assert (after.status, after.updated_at) == (before.status, before.updated_at)
     assert world.foreign.attachments.count() == 1
