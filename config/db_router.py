@@ -11,7 +11,9 @@ must see a recent write:
   ``select_for_update`` and read back what they wrote);
 - during a request that writes (any method but GET, HEAD, OPTIONS, TRACE);
 - for ``REPLICA_PIN_SECONDS`` after such a request from the same browser, so the
-  page shown after "save" shows what was saved (a short-lived cookie).
+  page shown after "save" shows what was saved (a short-lived cookie);
+- always for the task queue, which the worker reads in order to claim (lock and write)
+  a task: a copy a moment behind would hand it tasks already run.
 """
 
 from contextvars import ContextVar
@@ -23,6 +25,8 @@ PRIMARY = "default"
 REPLICA = "replica"
 PIN_COOKIE = "pin_primary"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+#: Apps whose rows are read on the primary only: django-tasks' database backend.
+PRIMARY_ONLY_APPS = frozenset({"django_tasks_database"})
 
 _pinned: ContextVar[bool] = ContextVar("db_pinned_to_primary", default=False)
 
@@ -38,6 +42,8 @@ class PrimaryReplicaRouter:
         if REPLICA not in settings.DATABASES:
             return PRIMARY
         if _pinned.get() or connections[PRIMARY].in_atomic_block:
+            return PRIMARY
+        if model._meta.app_label in PRIMARY_ONLY_APPS:
             return PRIMARY
         return REPLICA
 

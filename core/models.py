@@ -1,5 +1,5 @@
-"""Records every app writes: the audit trail, the spreadsheet imports and the notices
-people receive."""
+"""Records every app writes: the audit trail, the spreadsheet imports, the notices
+people receive and the emails queued for them."""
 
 from django.conf import settings
 from django.db import models
@@ -111,3 +111,45 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message[:60]
+
+
+class OutgoingEmail(models.Model):
+    """One email to one address, from the moment it is queued (in the transaction of what
+    it tells of) until it is sent or has failed for good. ``core.mail`` sends it; the row
+    keeps the whole message, so sending depends on nothing else."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    to = models.EmailField(_("to"))
+    subject = models.TextField(_("subject"))
+    body = models.TextField(_("body"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True, db_index=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="outgoing_email_status")]
+        constraints = [
+            # Sent exactly when there is a time it was sent.
+            models.CheckConstraint(
+                condition=models.Q(status="sent", sent_at__isnull=False)
+                | (~models.Q(status="sent") & models.Q(sent_at__isnull=True)),
+                name="outgoing_email_sent_at_when_sent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.to}: {self.subject[:60]}"

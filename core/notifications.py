@@ -1,4 +1,5 @@
-"""The one way a person is told something: an in-app notice and an email.
+"""The one way a person is told something: an in-app notice and an email (queued, and
+sent by the mail worker: ``core.mail``).
 
 ``notify`` is called by every service that tells people of something — a move of
 their application, a membership request or decision, a reminder. One rule decides
@@ -7,8 +8,9 @@ who receives it: active accounts only, and an email only to those with an addres
 
 from dataclasses import dataclass
 
-from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 
+from .mail import email_queue
 from .models import Notification
 
 
@@ -33,25 +35,21 @@ def recipients(users) -> list:
     return people
 
 
-def notify(*, users, notice: Notice, connection=None, fail_silently: bool = True) -> list:
-    """Tell ``users`` of ``notice``: an in-app notice each, and an email to those with an
-    address. Returns the people told.
+def notify(*, users, notice: Notice) -> list:
+    """Tell ``users`` of ``notice``: an in-app notice each, and an email queued for those
+    with an address (``core.mail``). Returns the people told.
 
-    ``fail_silently=False`` raises the mail server's error, so that a caller keeping a
-    log of what it sent (the reminders) can roll back and try again later.
+    The notices and the emails are written in one transaction (the caller's, if any);
+    nothing waits for the mail server.
     """
     people = recipients(users)
     if not people:
         return []
-    Notification.objects.bulk_create(
-        [Notification(user=user, message=notice.message, link=notice.link) for user in people]
-    )
-    addresses = [user.email for user in people if user.email]
-    if addresses:
-        connection = connection or get_connection(fail_silently=fail_silently)
-        messages = [
-            EmailMessage(notice.subject, notice.body, to=[address], connection=connection)
-            for address in addresses
-        ]
-        connection.send_messages(messages)
+    with transaction.atomic():
+        Notification.objects.bulk_create(
+            [Notification(user=user, message=notice.message, link=notice.link) for user in people]
+        )
+        email_queue(
+            messages=[(user.email, notice.subject, notice.body) for user in people if user.email]
+        )
     return people

@@ -17,7 +17,7 @@ Which moves exist, from which states, and their guards are the workflow's
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from core.models import AuditEntry, ImportRecord, Notification
+from core.models import AuditEntry, ImportRecord, Notification, OutgoingEmail
 from core.roles import APPLICANTS, BUREAU_STAFF, COUNTY_OFFICERS, EXPERTS
 from enterprises import access as enterprise_access
 from enterprises.access import (
@@ -71,8 +71,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Objections name the people who lodged them: the bureau handles them alone.
     "handle_objections": STAFF,
     "confirm_public_notice": STAFF,
-    # Audit entries, import records and the reminders sent.
+    # Audit entries, import records, the reminders sent and the mail queue.
     "view_audit_records": STAFF,
+    # An email that failed for good is sent again only when the bureau says so.
+    "queue_email_again": STAFF,
     # The statistics cover every enterprise.
     "view_dashboard": STAFF,
     # The portal's desks, one per role.
@@ -335,6 +337,13 @@ def reminder_log_list(*, user) -> QuerySet[ReminderLog]:
     if may(user, "view_audit_records"):
         return ReminderLog.objects.all()
     return ReminderLog.objects.none()
+
+
+def outgoing_email_list(*, user) -> QuerySet[OutgoingEmail]:
+    """The mail queue (sent, waiting, failed): read by the bureau, like the reminders."""
+    if may(user, "view_audit_records"):
+        return OutgoingEmail.objects.all()
+    return OutgoingEmail.objects.none()
 
 
 # Reference data (regions, industries, programmes, calls, announced figures): public

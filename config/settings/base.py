@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "health_check",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "enterprises",
     "programmes",
@@ -210,10 +212,16 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Seconds an SMTP connection may wait: a mail server that accepts and never answers
-# would otherwise hold the worker sending it until gunicorn kills it.
+# would otherwise hold the mail worker (core/mail.py) for good; the attempt fails and
+# is tried again later.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 # The portal's address as applicants reach it: links in emails and reminders start with it.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+
+# --- Background tasks: the mail queue, kept in the database (core/mail.py) ------
+# A worker runs them: `manage.py db_worker` (started by `make run`; systemd in
+# production, docs/deploy.md). Requests only queue email; they never wait for the server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Django REST framework ----------------------------------------------------
 # Token first: an unauthenticated call then answers 401 with `WWW-Authenticate: Token`.

@@ -24,3 +24,7 @@ STORAGES = {
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="programme-desk-static-"))  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tasks run at once, in the process that queues them (after the commit, core/mail.py).
+# The mail queue's own tests switch to the database backend and run the worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,12 +1,15 @@
-"""The audit trail and the reminders log in admin: bureau staff read them; nobody adds,
-changes or deletes an entry."""
+"""The audit trail, the reminders log and the mail queue in admin: bureau staff read
+them; nobody adds, changes or deletes an entry. Staff may queue a failed email again."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from core.models import AuditEntry
+from core.mail import email_queue_again
+from core.models import AuditEntry, OutgoingEmail
 
 from .. import access
-from ..access import audit_entry_list, reminder_log_list
+from ..access import audit_entry_list, outgoing_email_list, reminder_log_list
 from ..models import ReminderLog
 from .records import ReadOnlyAdmin
 
@@ -67,3 +70,62 @@ class ReminderLogAdmin(AuditorsOnlyAdmin):
 
     def scoped_queryset(self, request):
         return reminder_log_list(user=request.user)
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(AuditorsOnlyAdmin):
+    """Every email the site sent or means to send (``core.mail``): waiting, being sent,
+    sent, or failed with the mail server's last answer. Staff queue failed ones again."""
+
+    list_display = [
+        "created_at",
+        "to",
+        "subject",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "short_error",
+    ]
+    list_filter = ["status"]
+    search_fields = ["to", "subject"]
+    show_full_result_count = False
+    actions = ["queue_again"]
+
+    def scoped_queryset(self, request):
+        return outgoing_email_list(user=request.user)
+
+    def get_actions(self, request):
+        # AuditorsOnlyAdmin offers none; this one, to those it names (``permissions``).
+        return admin.ModelAdmin.get_actions(self, request)
+
+    def has_queue_again_permission(self, request):
+        return access.may(request.user, "queue_email_again")
+
+    @admin.display(description=gettext_lazy("last error"))
+    def short_error(self, obj):
+        return obj.last_error[:120]
+
+    @admin.action(
+        description=gettext_lazy("Queue the selected emails again"),
+        permissions=["queue_again"],
+    )
+    def queue_again(self, request, queryset):
+        selected = list(queryset)
+        queued = email_queue_again(emails=selected, actor=request.user, request=request)
+        if queued:
+            self.message_user(
+                request,
+                ngettext("%(count)s email queued again.", "%(count)s emails queued again.", queued)
+                % {"count": queued},
+                messages.SUCCESS,
+            )
+        if queued < len(selected):
+            self.message_user(
+                request,
+                _(
+                    "Only failed emails, and those cut off while being sent, can be queued "
+                    "again; the others were left as they are."
+                ),
+                messages.WARNING,
+            )

@@ -2,10 +2,11 @@
 evaluations due.
 
 ``reminders_due`` works out who should hear what on a given day;
-``reminders_send`` sends those not sent before (an in-app notice and an email)
-and logs each in ``ReminderLog``, whose unique constraint on (kind, subject,
-recipient, due date) keeps a reminder from going out twice, even when two runs
-overlap. ``python manage.py send_reminders`` calls it daily from cron.
+``reminders_send`` sends those not sent before (an in-app notice and an email,
+queued for the mail worker) and logs each in ``ReminderLog``, whose unique
+constraint on (kind, subject, recipient, due date) keeps a reminder from going out
+twice, even when two runs overlap. ``python manage.py send_reminders`` calls it
+daily from cron.
 
 Who hears what:
 
@@ -28,14 +29,12 @@ These are system reads, not a user's list, so they query the models directly
 instead of going through the per-user selectors.
 """
 
-import contextlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -85,13 +84,12 @@ class Reminder:
 
 @dataclass
 class ReminderRun:
-    """What a run did: reminders sent (or, in a dry run, that would be), skipped and failed."""
+    """What a run did: reminders sent (or, in a dry run, that would be) and skipped."""
 
     today: date
     dry_run: bool
     sent: list[Reminder] = field(default_factory=list)
     already_sent: int = 0
-    failed: list[tuple[Reminder, str]] = field(default_factory=list)
 
 
 def add_years(day: date, years: int) -> date:
@@ -394,8 +392,9 @@ def _notice(reminder: Reminder) -> Notice:
 def reminders_send(*, today: date, dry_run: bool = False) -> ReminderRun:
     """Send each due reminder not sent before: an in-app notice and, with an address, an email.
 
-    Each reminder is logged, noticed and emailed in one transaction: when the mail
-    server refuses, nothing is logged and tomorrow's run tries again. A reminder
+    Each reminder is logged, noticed and its email queued in one transaction, so none
+    is logged without its email or emailed without its log. The mail worker sends the
+    email, and tries again while the mail server is down (``core.mail``). A reminder
     another run logged meanwhile hits the unique constraint and is skipped. A dry
     run writes and sends nothing.
     """
@@ -412,10 +411,6 @@ def reminders_send(*, today: date, dry_run: bool = False) -> ReminderRun:
     if dry_run:
         run.sent = fresh
         return run
-    connection = get_connection()
-    # One connection for the run; should it fail to open, each send tries again.
-    with contextlib.suppress(OSError):
-        connection.open()
     for reminder in fresh:
         try:
             with transaction.atomic():
@@ -426,17 +421,9 @@ def reminders_send(*, today: date, dry_run: bool = False) -> ReminderRun:
                     due_on=reminder.due_on,
                     message=reminder.message,
                 )
-                notify(
-                    users=[reminder.recipient],
-                    notice=_notice(reminder),
-                    connection=connection,
-                    fail_silently=False,
-                )
+                notify(users=[reminder.recipient], notice=_notice(reminder))
         except IntegrityError:
             run.already_sent += 1
-        except OSError as error:  # the mail server: smtplib's errors are OSErrors
-            run.failed.append((reminder, str(error)))
         else:
             run.sent.append(reminder)
-    connection.close()
     return run

@@ -86,6 +86,18 @@ def test_reads_inside_a_transaction_on_the_primary_stay_on_the_primary(replica_c
     assert PrimaryReplicaRouter().db_for_read(Application) == "default"
 
 
+def test_the_task_queue_is_read_on_the_primary_whatever_else_reads_the_replica(
+    replica_configured,
+):
+    from django_tasks_db.models import DBTaskResult
+
+    router = PrimaryReplicaRouter()
+
+    # The worker opens its claiming transaction on the database a read of the queue uses.
+    assert router.db_for_read(DBTaskResult) == "default"
+    assert router.db_for_read(Application) == "replica"
+
+
 def test_reads_stay_on_the_primary_when_no_replica_is_configured(monkeypatch):
     monkeypatch.setattr(db_router, "settings", SimpleNamespace(DATABASES={"default": {}}))
 

@@ -222,6 +222,7 @@ EXPECTED_CAPABILITIES = {
     "handle_objections": {S},
     "confirm_public_notice": {S},
     "view_audit_records": {S},
+    "queue_email_again": {S},
     "view_dashboard": {S},
     "use_bureau_desk": {S},
     "use_county_desk": {C},

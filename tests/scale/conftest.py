@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.core.management import call_command
 
 from core.admin import DeskAdminMixin
-from core.models import AuditEntry, ImportRecord, Notification
+from core.models import AuditEntry, ImportRecord, Notification, OutgoingEmail
 from programmes.management.commands.setup_demo import DOCUMENTED_FIXTURES
 from programmes.models import Designation, Disbursement, Evaluation, Objection, ReminderLog
 from tests import factories
@@ -51,4 +51,5 @@ def records(enterprise, applicant, officer, staff):
         message="Due",
     )
     AuditEntry.objects.create(actor=staff, action=AuditEntry.Action.choices[0][0])
+    OutgoingEmail.objects.create(to=applicant.email, subject="Read me", body="Read me")
     return application

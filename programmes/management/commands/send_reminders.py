@@ -1,5 +1,7 @@
 """Send the day's reminders: calls closing, public notices ending, designations expiring,
-evaluations due. Safe to run daily from cron; a reminder already sent is never sent again."""
+evaluations due. Safe to run daily from cron; a reminder already sent is never sent again.
+Emails are queued for the mail worker, which sends them whether or not the mail server
+is up at the time of the run."""
 
 from collections import Counter
 from datetime import date
@@ -57,15 +59,6 @@ class Command(BaseCommand):
                     "message": reminder.message,
                 }
             )
-        for reminder, error in run.failed:
-            self.stderr.write(
-                _("Not sent, will retry: %(kind)s → %(user)s: %(error)s")
-                % {
-                    "kind": labels[reminder.kind],
-                    "user": reminder.recipient.get_username(),
-                    "error": error,
-                }
-            )
         counts = Counter(reminder.kind for reminder in run.sent)
         by_kind = ", ".join(f"{label} {counts[kind]}" for kind, label in ReminderLog.Kind.choices)
         values = {
@@ -89,12 +82,3 @@ class Command(BaseCommand):
                 len(run.sent),
             )
         self.stdout.write(summary % values)
-        if run.failed:
-            raise CommandError(
-                ngettext(
-                    "%(count)s reminder could not be sent; the next run tries it again.",
-                    "%(count)s reminders could not be sent; the next run tries them again.",
-                    len(run.failed),
-                )
-                % {"count": len(run.failed)}
-            )
