@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.dev-installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup serve lint format messages clean-db bench backup restore mutation
+.PHONY: run test setup dev serve lint format messages clean-db bench backup restore mutation lock
 
 ## run: set everything up from nothing (venv, install, migrate, documented records,
 ##      demo users) and serve on http://$(HOST):$(PORT). Safe to repeat; keeps data.
@@ -16,7 +17,7 @@ run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: the whole suite (SQLite unless DATABASE_URL names PostgreSQL).
-test: setup
+test: setup dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## bench: page benchmarks at BENCH_APPLICATIONS (default 1,000,000) applications on SQLite
@@ -25,7 +26,7 @@ test: setup
 ##        Slow the first time (the databases are generated, then reused from
 ##        bench/.data/ and the PostgreSQL database programme_desk_bench). docs/benchmarks.md
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/bench_import
-bench: setup
+bench: setup dev
 	$(PY) bench/pages.py --db sqlite
 	$(PY) bench/pages.py --db postgres
 	$(PY) bench/pg_parallel.py
@@ -37,26 +38,39 @@ bench: setup
 ##           [tool.mutmut]) with mutmut on SQLite, from scratch. Prints the counts and the kill rate;
 ##           the surviving mutants and their diffs go to artifacts/mutation/survivors.txt.
 ##           MUTANTS="programmes.workflow*" limits it to the mutants named. docs/testing.md
-DEV_STAMP := $(VENV)/.dev-installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 MUTANTS ?=
-mutation: setup $(DEV_STAMP)
+mutation: setup dev
 	rm -rf mutants
 	@start=$$(date +%s); \
 	env -u DATABASE_URL -u DATABASE_REPLICA_URL \
 	  $(VENV)/bin/mutmut run $(foreach name,$(MUTANTS),'$(name)') && \
 	$(PY) tools/mutation/summary.py --seconds $$(( $$(date +%s) - start ))
 
+## setup: the runtime set only (requirements.txt), as production installs it; dev adds
+##        what tests, lint, the audit and mutation testing need (requirements-dev.txt).
+##        Both files are pinned with hashes, so pip checks every download.
+setup: $(STAMP) messages
+
+dev: $(DEV_STAMP)
+
 $(DEV_STAMP): $(STAMP) requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	rm -f $(VENV)/.dev-installed-*
 	touch $@
 
-setup: $(STAMP) messages
+## lock: re-pin requirements.txt and requirements-dev.txt, with hashes, from requirements.in
+##       and requirements-dev.in. Versions already pinned are kept; UPGRADE=1 takes the
+##       newest that the .in files allow. Then `make test`.
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes \
+	--no-emit-package pip --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade,)
+lock: dev
+	$(UV_COMPILE) requirements.in -o requirements.txt
+	$(UV_COMPILE) requirements-dev.in -o requirements-dev.txt
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -68,11 +82,11 @@ messages: $(STAMP)
 	  echo "warning: GNU gettext (msgfmt) is missing, so the site shows English only: apt-get install gettext" >&2; \
 	fi
 
-lint: setup
+lint: setup dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: setup
+format: setup dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 

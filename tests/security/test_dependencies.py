@@ -5,6 +5,7 @@
 for real on a Django release with published advisories.
 """
 
+import importlib.metadata
 import importlib.util
 import json
 import re
@@ -60,24 +61,73 @@ def test_a_clean_report_passes(tmp_path, capsys):
     assert "no known vulnerabilities" in capsys.readouterr().out
 
 
-def test_ci_runs_the_audit_and_pip_audit_is_pinned():
+REQUIREMENT = re.compile(r"^([A-Za-z0-9_.\-]+(?:\[[a-z,]+\])?)==([\w.+\-]+)(?: ;.*)? \\$")
+HASH = re.compile(r"^    --hash=sha256:[0-9a-f]{64}(?: \\)?$")
+
+
+def pins(name: str) -> dict[str, str]:
+    """{distribution: version} of a compiled requirements file, each checked to be pinned
+    exactly and followed by its hashes."""
+    found, lines = {}, (ROOT / name).read_text().splitlines()
+    for index, line in enumerate(lines):
+        if not line or line.lstrip().startswith(("#", "--hash")):
+            continue
+        match = REQUIREMENT.match(line)
+        assert match, f"{name}:{index + 1} is not pinned exactly with hashes: {line!r}"
+        assert HASH.match(lines[index + 1]), f"{name}:{index + 1} {line!r} has no hash"
+        found[normalise(match.group(1))] = match.group(2)
+    return found
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name.split("[")[0]).lower()
+
+
+def test_ci_audits_both_sets_and_every_requirement_is_pinned_with_hashes():
     ci = (ROOT / ".ci" / "run").read_text()
-    requirements = (ROOT / "requirements.txt").read_text()
 
     assert ".ci/audit_dependencies.py requirements.txt" in ci
+    assert ".ci/audit_dependencies.py requirements-dev.txt" in ci
     assert "PIP_AUDIT_REQUIRED" in ci
-    assert re.search(r"^pip-audit==\d+\.\d+\.\d+$", requirements, re.MULTILINE)
-    # Every requirement is pinned exactly: pip-audit checks those versions, not ranges.
-    lines = [line for line in requirements.splitlines() if line and not line.startswith("#")]
-    assert all(re.match(r"^[A-Za-z0-9_.\-]+==[\w.+\-]+$", line) for line in lines), lines
+    runtime, development = pins("requirements.txt"), pins("requirements-dev.txt")
+    assert "pip-audit" in development
+    # The two sets agree wherever they share a package.
+    shared = runtime.keys() & development.keys()
+    assert {name: development[name] for name in shared} == {name: runtime[name] for name in shared}
+
+
+def test_production_installs_no_test_or_development_tool():
+    runtime = pins("requirements.txt")
+
+    tools = {"pytest", "pytest-django", "playwright", "schemathesis", "hypothesis", "ruff"}
+    tools |= {"factory-boy", "faker", "pip-audit", "mutmut", "coverage", "uv"}
+    assert tools & runtime.keys() == set()
+
+
+def test_every_third_party_module_the_app_imports_is_in_the_runtime_set():
+    runtime = pins("requirements.txt")
+    distributions = importlib.metadata.packages_distributions()
+    imported = set()
+    for package in ("config", "core", "enterprises", "programmes"):
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" not in path.parts:
+                source = path.read_text()
+                imported |= set(re.findall(r"^(?:from|import) ([a-z_]+)", source, re.M))
+    third_party = {
+        module: {normalise(name) for name in distributions[module]}
+        for module in imported
+        if module in distributions
+    }
+
+    missing = {module: names for module, names in third_party.items() if not names & runtime.keys()}
+    assert missing == {}
+    assert {"django", "rest_framework", "knox", "health_check"} <= third_party.keys()
 
 
 def test_uploaded_sheets_are_parsed_by_defusedxml_a_pinned_runtime_dependency():
     import openpyxl
 
-    requirements = (ROOT / "requirements.txt").read_text()
-    runtime = requirements.split("# Security: pip-audit")[0]
-    assert re.search(r"^defusedxml==\d+\.\d+\.\d+$", runtime, re.MULTILINE)
+    assert "defusedxml" in pins("requirements.txt")
     assert openpyxl.DEFUSEDXML  # openpyxl found it and parses through it
 
 
