@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import transaction
 
 from enterprises.models import Enterprise, Industry, Region
 from enterprises.validators import validate_credit_code
@@ -42,9 +43,20 @@ def row_counts():
     }
 
 
+@pytest.fixture(scope="module")
+def documented_db(django_db_setup, django_db_blocker):
+    """The documented records, loaded once for the module: the complete reference tables
+    take seconds to load. They stay in a transaction open for the module, inside which
+    each test's own transaction is a savepoint, and are rolled back afterwards."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", *DOCUMENTED_FIXTURES, verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def documented():
-    call_command("loaddata", *DOCUMENTED_FIXTURES, verbosity=0)
+def documented(documented_db):
+    """For the tests that only read the documented records."""
 
 
 def figure(programme, year, tier, region="330400"):
