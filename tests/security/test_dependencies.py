@@ -121,7 +121,7 @@ def test_every_third_party_module_the_app_imports_is_in_the_runtime_set():
 
     missing = {module: names for module, names in third_party.items() if not names & runtime.keys()}
     assert missing == {}
-    assert {"django", "rest_framework", "knox", "health_check"} <= third_party.keys()
+    assert {"django", "rest_framework", "health_check"} <= third_party.keys()
 
 
 def test_uploaded_sheets_are_parsed_by_defusedxml_a_pinned_runtime_dependency():
