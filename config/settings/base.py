@@ -203,6 +203,11 @@ STORAGES = {
 }
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 
+# --- Backups: `manage.py backup` (docs/security.md, docs/deploy.md) ------------------
+# The fingerprint of a GnuPG key to encrypt archives to: the server holds its public key
+# only, the private key stays off the server. Empty: archives are not encrypted.
+BACKUP_GPG_RECIPIENT = os.environ.get("BACKUP_GPG_RECIPIENT", "")
+
 # --- Email ------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "programme-desk@localhost")

@@ -1,8 +1,15 @@
 """Nothing lost: ``manage.py backup`` then ``manage.py restore`` into an empty database
-gives back every record, field for field, and every attachment, byte for byte."""
+gives back every record, field for field, and every attachment, byte for byte; a restore
+that fails changes nothing. Each test runs on the database the suite runs on (SQLite, or
+PostgreSQL with DATABASE_URL): their dumps and swaps differ."""
 
+import hashlib
 import io
+import json
+import shutil
+import subprocess
 import tarfile
+import tempfile
 from datetime import date
 from decimal import Decimal
 from io import StringIO
@@ -12,6 +19,7 @@ import pytest
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.db.models import Sum
 
 from programmes.management.commands.backup import backed_up_models
@@ -123,9 +131,35 @@ def empty(root: Path):
 def backup(tmp_path) -> Path:
     out = StringIO()
     call_command("backup", str(tmp_path / "backups"), stdout=out)
-    [archive] = (tmp_path / "backups").glob("programme-desk-*.tar.gz")
+    [archive] = (tmp_path / "backups").glob("programme-desk-*")
     assert str(archive) in out.getvalue()
     return archive
+
+
+def database_file() -> str:
+    return "database.dump" if connection.vendor == "postgresql" else "database.sqlite3"
+
+
+def members(archive: Path) -> dict[str, bytes]:
+    with tarfile.open(archive) as tar:
+        return {member.name: tar.extractfile(member).read() for member in tar if member.isfile()}
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def leftovers(media: Path) -> list[str]:
+    """Scratch databases and unpacked folders a restore left behind."""
+    found = [p.name for p in media.parent.iterdir() if "-restore-" in p.name]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT datname FROM pg_database "
+                "WHERE datname ~ '_(restore|replaced)_[0-9a-f]{12}$'"
+            )
+            found += [name for (name,) in cursor.fetchall()]
+    return found
 
 
 def tally_sums():
@@ -153,20 +187,30 @@ def test_restore_into_an_empty_database_gives_back_every_record_and_file(bureau_
     assert "Restored" in out.getvalue()
     assert snapshot() == before
     assert files(bureau_data) == before_files
-    # Not in the archive: PostgreSQL's triggers count the applications as they load.
     assert tally_sums() == before_tally
+    assert leftovers(bureau_data) == []
 
 
-def test_the_archive_is_private_and_carries_data_files_and_a_manifest(bureau_data, tmp_path):
+def test_the_archive_is_private_and_carries_database_files_and_a_manifest(
+    bureau_data, tmp_path, client, applicant
+):
+    client.force_login(applicant)  # a session: sign-in credentials stay out of archives
     archive = backup(tmp_path)
 
+    assert archive.name.endswith(".tar.gz")
     assert archive.stat().st_mode & 0o077 == 0
-    with tarfile.open(archive) as tar:
-        names = tar.getnames()
-    assert {"manifest.json", "data.yaml"} <= set(names)
-    assert sorted(name for name in names if name.startswith("media/")) == sorted(
-        f"media/{name}" for name in files(bureau_data)
-    )
+    content = members(archive)
+    media = sorted(name for name in content if name.startswith("media/"))
+    assert media == sorted(f"media/{name}" for name in files(bureau_data))
+    assert set(content) == {"manifest.json", database_file(), *media}
+    manifest = json.loads(content["manifest.json"])
+    assert manifest["database"]["file"] == database_file()
+    tables = manifest["database"]["tables"]
+    assert tables["programmes_application"] == 2
+    assert tables["core_auditentry"] > 0
+    assert tables["django_session"] == 0
+    assert manifest["media"] == {name: sha256(data) for name, data in files(bureau_data).items()}
+    assert manifest["database"]["sha256"] == sha256(content[database_file()])
 
 
 def test_restore_refuses_a_database_that_holds_records(bureau_data, tmp_path):
@@ -189,46 +233,65 @@ def test_restore_with_force_replaces_what_the_database_holds(bureau_data, tmp_pa
 
     assert snapshot() == before
     assert files(bureau_data) == before_files
+    assert leftovers(bureau_data) == []
 
 
 def test_restore_refuses_an_archive_that_would_write_outside_its_directory(media, tmp_path):
     evil = tmp_path / "evil.tar.gz"
     payload = tmp_path / "payload"
     payload.write_text("x")
-    with tarfile.open(evil, "w:gz") as tar:
-        tar.add(payload, arcname="../../escaped.txt")
+    for name in ("../../escaped.txt", "media/../../../escaped.txt"):
+        with tarfile.open(evil, "w:gz") as tar:
+            tar.add(payload, arcname=name)
 
-    with pytest.raises(CommandError, match="not a readable backup"):
-        call_command("restore", str(evil))
+        with pytest.raises(CommandError, match="not a readable backup"):
+            call_command("restore", str(evil))
 
     assert not (tmp_path.parent / "escaped.txt").exists()
+    assert not (media.parent.parent / "escaped.txt").exists()
+    assert leftovers(media) == []
 
 
-def damaged(archive: Path, tmp_path: Path, *, data: bytes | None = None, drop_file=False) -> Path:
-    """A copy of ``archive`` with its data.yaml replaced, or one of its files missing."""
+def damaged(archive: Path, tmp_path: Path, damage: str) -> Path:
+    """A copy of ``archive`` damaged one way."""
+    content = members(archive)
+    manifest = json.loads(content["manifest.json"])
+    database = manifest["database"]
+    if damage in ("database altered", "database unreadable"):
+        content[database["file"]] = b"not a database" * 100
+        if damage == "database unreadable":  # the manifest made to match
+            database["sha256"] = sha256(content[database["file"]])
+    elif damage == "database truncated":
+        content[database["file"]] = content[database["file"]][: len(content[database["file"]]) // 2]
+        database["sha256"] = sha256(content[database["file"]])
+    elif damage == "row counts differ":
+        database["tables"]["programmes_application"] += 1
+    elif damage == "a file missing":
+        del content[next(name for name in content if name.startswith("media/"))]
+    elif damage == "a file added":
+        content["media/planted.pdf"] = b"%PDF-1.4 not from the backup"
+    elif damage == "another database":
+        database["vendor"] = "sqlite" if connection.vendor == "postgresql" else "postgresql"
+    content["manifest.json"] = json.dumps(manifest).encode()
     copy = tmp_path / "damaged.tar.gz"
-    with tarfile.open(archive) as source, tarfile.open(copy, "w:gz") as target:
-        dropped = False
-        for member in source.getmembers():
-            content = source.extractfile(member) if member.isfile() else None
-            if member.name == "data.yaml" and data is not None:
-                member.size = len(data)
-                content = io.BytesIO(data)
-            elif drop_file and not dropped and member.isfile() and member.name.startswith("media/"):
-                dropped = True
-                continue
-            target.addfile(member, content)
+    with tarfile.open(copy, "w:gz") as tar:
+        for name, data in content.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
     return copy
 
 
 @pytest.mark.parametrize(
     "damage",
     [
-        {"data": b"- model: programmes.application\n  pk: [broken\n"},
-        {"data": b"- model: programmes.nosuchmodel\n  pk: 1\n  fields: {}\n"},
-        {"drop_file": True},
+        "database altered",
+        "database unreadable",
+        "database truncated",
+        "row counts differ",
+        "a file missing",
+        "a file added",
     ],
-    ids=["unreadable records", "unknown model", "a file missing"],
 )
 def test_a_failed_restore_leaves_the_database_and_the_files_as_they_were(
     bureau_data, tmp_path, damage
@@ -239,15 +302,45 @@ def test_a_failed_restore_leaves_the_database_and_the_files_as_they_were(
     before, before_files, before_tally = snapshot(), files(bureau_data), tally_sums()
 
     with pytest.raises(CommandError, match="nothing was changed"):
-        call_command("restore", str(damaged(archive, tmp_path, **damage)), "--force")
+        call_command("restore", str(damaged(archive, tmp_path, damage)), "--force")
 
     assert snapshot() == before
     assert files(bureau_data) == before_files
     assert tally_sums() == before_tally
-    assert not [p for p in bureau_data.parent.iterdir() if "-restore-" in p.name]
+    assert leftovers(bureau_data) == []
 
 
-def test_a_forced_restore_counts_the_tally_again(bureau_data, tmp_path):
+def test_restore_refuses_an_archive_of_another_database_kind(bureau_data, tmp_path):
+    archive = damaged(backup(tmp_path), tmp_path, "another database")
+    before = snapshot()
+
+    with pytest.raises(CommandError, match="holds a .* database; this one is"):
+        call_command("restore", str(archive), "--force")
+
+    assert snapshot() == before
+    assert leftovers(bureau_data) == []
+
+
+def test_restore_refuses_an_archive_from_a_newer_release(bureau_data, tmp_path):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO django_migrations (app, name, applied) "
+            "VALUES ('programmes', '9999_from_a_later_release', CURRENT_TIMESTAMP)"
+        )
+    archive = backup(tmp_path)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM django_migrations WHERE name = '9999_from_a_later_release'")
+    before, before_files = snapshot(), files(bureau_data)
+
+    with pytest.raises(CommandError, match="newer release.*Nothing was changed"):
+        call_command("restore", str(archive), "--force")
+
+    assert snapshot() == before
+    assert files(bureau_data) == before_files
+    assert leftovers(bureau_data) == []
+
+
+def test_a_forced_restore_gives_back_the_tally_of_the_archive(bureau_data, tmp_path):
     before_tally = tally_sums()
     archive = backup(tmp_path)
     call = factories.CallFactory()
@@ -257,3 +350,80 @@ def test_a_forced_restore_counts_the_tally_again(bureau_data, tmp_path):
     call_command("restore", str(archive), "--force", stdout=StringIO())
 
     assert tally_sums() == before_tally
+
+
+# --- Encrypted archives ---------------------------------------------------------------
+
+
+def gpg(*arguments: str) -> str:
+    return subprocess.run(  # noqa: S603
+        ["gpg", "--batch", *arguments],  # noqa: S607
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+@pytest.fixture
+def keyring(monkeypatch):
+    """A GnuPG home of the test's own (a short path: gpg-agent's socket lives in it)."""
+    home = Path(tempfile.mkdtemp(prefix="pd-gpg-"))
+    monkeypatch.setenv("GNUPGHOME", str(home))
+    yield home
+    subprocess.run(["gpgconf", "--kill", "gpg-agent"], check=False)  # noqa: S607
+    shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def backup_key(keyring, settings):
+    """A key pair in the keyring, without passphrase; backups are encrypted to it."""
+    gpg(
+        "--passphrase",
+        "",
+        "--quick-gen-key",
+        "Programme Desk backups <backups@example.invalid>",
+        "future-default",
+        "default",
+        "never",
+    )
+    listing = gpg("--with-colons", "--list-keys")
+    fingerprint = next(
+        line.split(":")[9] for line in listing.splitlines() if line.startswith("fpr:")
+    )
+    settings.BACKUP_GPG_RECIPIENT = fingerprint
+    return fingerprint
+
+
+def test_an_encrypted_archive_restores_with_the_private_key_only(bureau_data, tmp_path, backup_key):
+    before, before_files = snapshot(), files(bureau_data)
+    archive = backup(tmp_path)
+    assert archive.name.endswith(".tar.gz.gpg")
+    assert archive.stat().st_mode & 0o077 == 0
+    data = archive.read_bytes()
+    assert not data.startswith(b"\x1f\x8b")
+    assert b"manifest.json" not in data and b"%PDF" not in data
+    secret = gpg("--armor", "--export-secret-keys", backup_key)
+    gpg("--yes", "--delete-secret-keys", backup_key)
+    empty(bureau_data)
+
+    with pytest.raises(CommandError, match="could not be decrypted; nothing was changed"):
+        call_command("restore", str(archive))
+    assert not any(rows for label, rows in snapshot().items() if label != "auth.group")
+    assert leftovers(bureau_data) == []
+
+    subprocess.run(["gpg", "--batch", "--import"], input=secret, text=True, check=True)  # noqa: S607
+    call_command("restore", str(archive), stdout=StringIO())
+
+    assert snapshot() == before
+    assert files(bureau_data) == before_files
+
+
+def test_backup_refuses_a_recipient_whose_key_it_does_not_have(
+    bureau_data, tmp_path, keyring, settings
+):
+    settings.BACKUP_GPG_RECIPIENT = "0123456789ABCDEF0123456789ABCDEF01234567"
+
+    with pytest.raises(CommandError, match="no public key"):
+        call_command("backup", str(tmp_path / "backups"))
+
+    assert not (tmp_path / "backups").exists()

@@ -1,40 +1,35 @@
-"""``manage.py backup OUTPUT_DIR``: every record and every private file in one archive.
+"""``manage.py backup OUTPUT_DIR``: the database and every private file in one archive.
 
-The archive ``programme-desk-<UTC time>.tar.gz`` holds
+The archive ``programme-desk-<UTC time>.tar.gz`` (``.tar.gz.gpg`` when
+``BACKUP_GPG_RECIPIENT`` names a GnuPG public key) holds
 
-* ``data.yaml`` — ``dumpdata`` of every app with natural foreign keys and the
-  original primary keys (so links, API ids and audit entries stay valid), read
-  in one transaction so that it is a consistent snapshot. YAML, not JSON:
-  Django's JSON drops the microseconds of every timestamp, YAML keeps them;
+* ``database.dump`` (PostgreSQL: ``pg_dump``'s custom format) or ``database.sqlite3``
+  (SQLite: a copy by its online backup API) — a consistent snapshot of every table, the
+  sessions' rows left out (``_database``);
 * ``media/`` — the tree under ``PRIVATE_MEDIA_ROOT`` (the attachments);
-* ``manifest.json`` — row counts per model and a SHA-256 per file, which
-  ``manage.py restore`` checks after loading.
+* ``manifest.json`` — the row count of every table in the same snapshot and a SHA-256
+  of the database file and of every media file, computed from the bytes archived.
+  ``manage.py restore`` checks all of it before it replaces anything.
 
-Content types, permissions and sessions are left out: migrations recreate the
-first two, and restored users sign in again. The archive is written under a
-temporary name and renamed when complete, readable by its owner only: it holds
-every enterprise's confidential data.
+The archive is written under a temporary name, readable by its owner only (it holds
+every enterprise's confidential data), and renamed when complete. Memory stays flat
+whatever the size: the dump goes to a file beside the archive, and the archive is
+streamed (``_archive``).
 """
 
-import hashlib
 import json
-import os
-import tarfile
 import tempfile
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-FORMAT_VERSION = 1
-DATA_FILE = "data.yaml"
-# The tally is derived: PostgreSQL rebuilds it as the restored applications are loaded.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "programmes.applicationtally"]
+from . import _archive, _database
+
 EXCLUDED_MODELS = {
     "contenttypes.contenttype",
     "auth.permission",
@@ -44,7 +39,9 @@ EXCLUDED_MODELS = {
 
 
 def backed_up_models():
-    """The concrete models whose rows the archive carries, as ``app_label.model`` labels."""
+    """The concrete models whose rows a restore must give back field for field (content
+    types and permissions are recreated by migrations, sessions are left out, the tally
+    is derived from the applications)."""
     return [
         model
         for model in apps.get_models()
@@ -54,20 +51,12 @@ def backed_up_models():
     ]
 
 
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def media_files(root: Path) -> dict[str, str]:
     """``{relative path: sha256}`` of every file under ``root``."""
     if not root.exists():
         return {}
     return {
-        path.relative_to(root).as_posix(): file_digest(path)
+        path.relative_to(root).as_posix(): _archive.file_digest(path)
         for path in sorted(root.rglob("*"))
         if path.is_file() and not path.is_symlink()
     }
@@ -75,76 +64,61 @@ def media_files(root: Path) -> dict[str, str]:
 
 class Command(BaseCommand):
     # Plain gettext: argparse cannot format lazy strings. Commands load after set-up.
-    help = _("Write every record and private file to one timestamped archive in OUTPUT_DIR.")
+    help = _("Write the database and every private file to one timestamped archive in OUTPUT_DIR.")
 
     def add_arguments(self, parser):
         parser.add_argument("output_dir", help=_("Directory to write the archive to."))
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args, output_dir, database, **options):
+        recipient = settings.BACKUP_GPG_RECIPIENT
+        if recipient:
+            _archive.check_recipient(recipient)
+        vendor = connections[database].vendor
+        _database.dump_file_name(vendor)
         target_dir = Path(output_dir)
         target_dir.mkdir(parents=True, exist_ok=True)
         stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-        archive = target_dir / f"programme-desk-{stamp}.tar.gz"
+        suffix = ".tar.gz" + (_archive.ENCRYPTED_SUFFIX if recipient else "")
+        archive = target_dir / f"programme-desk-{stamp}{suffix}"
         if archive.exists():
             raise CommandError(_("%(archive)s already exists.") % {"archive": archive})
         media_root = Path(settings.PRIVATE_MEDIA_ROOT)
 
-        with tempfile.TemporaryDirectory(prefix="programme-desk-backup-") as work:
-            work = Path(work)
-            data = work / DATA_FILE
-            counts = self._dump(data, database)
-            manifest = {
-                "format": FORMAT_VERSION,
-                "created_at": timezone.now().isoformat(),
-                "database_vendor": connections[database].vendor,
-                "counts": counts,
-                "media": media_files(media_root),
-            }
-            (work / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
+        # Beside the archive, not in /tmp: the dump is as large as the database.
+        with tempfile.TemporaryDirectory(dir=target_dir, prefix=".programme-desk-backup-") as work:
+            dump_path, counts = _database.dump(database, Path(work))
             partial = archive.with_name(archive.name + ".partial")
-            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:
-                with (
-                    os.fdopen(descriptor, "wb") as raw,
-                    tarfile.open(fileobj=raw, mode="w:gz") as tar,
-                ):
-                    tar.add(work / "manifest.json", arcname="manifest.json")
-                    tar.add(data, arcname=DATA_FILE)
-                    for relative in manifest["media"]:
-                        tar.add(media_root / relative, arcname=f"media/{relative}")
+                with _archive.writing(partial, recipient) as tar:
+                    dump_digest = _archive.add_file(tar, dump_path, dump_path.name)
+                    dump_path.unlink()
+                    media = {}
+                    for path in sorted(media_root.rglob("*")) if media_root.exists() else []:
+                        if path.is_file() and not path.is_symlink():
+                            relative = path.relative_to(media_root).as_posix()
+                            media[relative] = _archive.add_file(
+                                tar, path, f"{_archive.MEDIA}/{relative}"
+                            )
+                    manifest = {
+                        "format": _archive.FORMAT_VERSION,
+                        "created_at": timezone.now().isoformat(),
+                        "database": {
+                            "vendor": vendor,
+                            "file": dump_path.name,
+                            "sha256": dump_digest,
+                            "tables": counts,
+                        },
+                        "media": media,
+                    }
+                    data = json.dumps(manifest, indent=1, sort_keys=True).encode()
+                    _archive.add_bytes(tar, data, _archive.MANIFEST)
                 partial.rename(archive)
             except BaseException:
                 partial.unlink(missing_ok=True)
                 raise
 
-        total = sum(counts.values())
         self.stdout.write(
-            _("Backed up %(records)s records and %(files)s files to %(archive)s")
-            % {"records": total, "files": len(manifest["media"]), "archive": archive}
+            _("Backed up %(records)s rows and %(files)s files to %(archive)s")
+            % {"records": sum(counts.values()), "files": len(media), "archive": archive}
         )
-        return None
-
-    @staticmethod
-    def _dump(path: Path, database: str) -> dict[str, int]:
-        """Dump every app in one read transaction, so the rows agree with one another."""
-        connection = connections[database]
-        with transaction.atomic(using=database):
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            counts = {
-                model._meta.label_lower: model._base_manager.using(database).count()
-                for model in backed_up_models()
-            }
-            call_command(
-                "dumpdata",
-                exclude=EXCLUDED,
-                format="yaml",
-                natural_foreign=True,
-                use_base_manager=True,
-                database=database,
-                output=str(path),
-                verbosity=0,
-            )
-        return counts
