@@ -52,6 +52,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
     # Any other path under /api/v1/ answers 404 in the error shape (without the final
-    # slash, CommonMiddleware first redirects to the path with one).
-    re_path(r"^.*/$", api_not_found, name="not-found"),
+    # slash, CommonMiddleware first redirects to the path with one). A line feed in the
+    # path (an id sent as "%0A") is a character like any other, which "." is not.
+    re_path(r"^[\s\S]*/$", api_not_found, name="not-found"),
 ]

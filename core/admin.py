@@ -314,12 +314,15 @@ class ServiceAddMixin:
     """Add pages create the record through ``create_through_service(request, data)``,
     which writes its own audit entry."""
 
+    #: The add page's form: ``ServiceAddForm`` or a subclass of it.
+    add_form = ServiceAddForm
+
     def create_through_service(self, request, data):
         raise NotImplementedError
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
-            kwargs["form"] = ServiceAddForm
+            kwargs["form"] = self.add_form
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None:
             # modelform_factory made a new class for this request: safe to bind it.

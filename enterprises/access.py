@@ -26,7 +26,7 @@ from core.roles import (
     role_names,
 )
 
-from .models import Enterprise, Jurisdiction, Membership, Region
+from .models import ApiToken, Enterprise, Jurisdiction, Membership, Region
 
 #: Matches no row.
 NOTHING = Q(pk__in=[])
@@ -281,6 +281,14 @@ def jurisdiction_list(*, user) -> QuerySet[Jurisdiction]:
     if may(user, "manage_memberships"):
         return Jurisdiction.objects.all()
     return Jurisdiction.objects.filter(user_id=user.pk)
+
+
+def token_list(*, user) -> QuerySet[ApiToken]:
+    """API tokens as staff list them (the admin and ``/api/v1/tokens/``): every one for
+    those who may manage tokens, none for anybody else."""
+    if may(user, "manage_api_tokens"):
+        return ApiToken.objects.all()
+    return ApiToken.objects.none()
 
 
 def enterprise_members(enterprise_id) -> list:

@@ -4,26 +4,33 @@ Rows come from the scoped lists of ``enterprises.access`` and permissions from i
 functions, on the desk's base classes (``core.admin``).
 """
 
-from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework.authtoken.admin import TokenAdmin
-from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import admin as core_admin
-from core.admin import HistoryReadOnlyMixin
+from core.admin import HistoryReadOnlyMixin, ServiceAddForm, ServiceAddMixin
 from core.paginators import EstimatedCountPaginator
 from core.sheets.admin import SheetImportExportMixin
 
 from . import access
-from .access import enterprise_list, jurisdiction_list, membership_list, reference_list
-from .api.tokens import TOKEN_REFUSED, token_issue, token_revoke
-from .models import Enterprise, Industry, Jurisdiction, Membership, Region
+from .access import (
+    enterprise_list,
+    jurisdiction_list,
+    membership_list,
+    reference_list,
+    token_list,
+)
+from .models import ApiToken, Enterprise, Industry, Jurisdiction, Membership, Region
 from .resources import EnterpriseResource
+from .tokens import token_issue, token_revoke
 
 
 class DeskAdminMixin(core_admin.DeskAdminMixin):
@@ -239,32 +246,46 @@ class JurisdictionAdmin(StaffOnlyMixin, DeskAdminMixin, admin.ModelAdmin):
 # --- API tokens ---------------------------------------------------------------------------
 
 
-class ApiTokenForm(forms.ModelForm):
-    class Meta:
-        model = TokenProxy
-        fields = ["user"]
+class TokenExpiredFilter(admin.SimpleListFilter):
+    title = gettext_lazy("expired")
+    parameter_name = "expired"
 
-    def clean_user(self):
-        holder = self.cleaned_data["user"]
-        if not access.may_issue_token(self.actor, holder):
-            raise forms.ValidationError(TOKEN_REFUSED)
-        return holder
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "yes":
+            return queryset.filter(expiry__lte=now)
+        if self.value() == "no":
+            return queryset.filter(expiry__gt=now)
+        return queryset
 
 
-admin.site.unregister(TokenProxy)
+class ApiTokenForm(ServiceAddForm):
+    def _get_validation_exclusions(self):
+        # A new token under a name the holder already uses replaces the old one: the
+        # one-per-name constraint is for the service to keep, after it has done so.
+        return {*super()._get_validation_exclusions(), "name"}
 
 
-@admin.register(TokenProxy)
-class ApiTokenAdmin(TokenAdmin):
-    """Who holds an API token (never the key), issuing one to a service account, revoking.
+@admin.register(ApiToken)
+class ApiTokenAdmin(ServiceAddMixin, DeskAdminMixin, admin.ModelAdmin):
+    """API tokens: whose, what for, until when — never the key, which is not stored.
 
-    DRF's own admin would let a superuser make a token for any person and show every key;
-    here issuing and revoking go through ``enterprises.api.tokens`` and are audited there
-    (Django's admin log is not written: it would keep the key as the object's name).
+    Issuing and revoking go through ``enterprises.tokens`` (who may issue to whom, the
+    audit entry); the key is shown once, on the page that answers the issue.
     """
 
-    list_display = ["user", "created"]
-    form = ApiTokenForm
+    list_display = ["user", "name", "key_prefix", "created", "expiry", "expired"]
+    list_filter = [TokenExpiredFilter, "created"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "name", "token_key"]
+    raw_id_fields = ["user"]
+    add_form = ApiTokenForm
+
+    def scoped_queryset(self, request):
+        return token_list(user=request.user)
 
     def has_module_permission(self, request):
         return access.may(request.user, "manage_api_tokens")
@@ -275,30 +296,59 @@ class ApiTokenAdmin(TokenAdmin):
     def has_add_permission(self, request):
         return access.may(request.user, "manage_api_tokens")
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def has_delete_permission(self, request, obj=None):
         return access.may(request.user, "manage_api_tokens")
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        form.actor = request.user  # a class made for this request by modelform_factory
-        return form
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["user", "name"]
+        return ["user", "name", "key_prefix", "created", "expiry", "expired"]
 
-    def save_model(self, request, obj, form, change):
-        token = token_issue(user=obj.user, actor=request.user, request=request)
-        obj.key, obj.created = token.key, token.created
-        obj._state.adding = False
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
+
+    @admin.display(description=gettext_lazy("key prefix"), ordering="token_key")
+    def key_prefix(self, obj):
+        return f"{obj.token_key}…"
+
+    @admin.display(description=gettext_lazy("expired"), boolean=True)
+    def expired(self, obj):
+        return obj.expired
+
+    def create_through_service(self, request, data):
+        try:
+            token, key = token_issue(
+                user=data["user"], actor=request.user, name=data["name"], request=request
+            )
+        except PermissionDenied as refused:
+            raise ValidationError({"user": [str(refused)]}) from refused
+        token.issued_key = key
+        return token
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The key is on this page only: not in a message, which would keep it in a cookie
+        # or the session table until shown.
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("API token issued"),
+            "token": obj,
+            "key": obj.issued_key,
+            "changelist_url": reverse(
+                f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_changelist"
+            ),
+        }
+        response = TemplateResponse(request, "admin/enterprises/apitoken/issued.html", context)
+        add_never_cache_headers(response)
+        return response
 
     def delete_model(self, request, obj):
-        token_revoke(user=obj.user, actor=request.user, request=request)
+        token_revoke(token=obj, actor=request.user, request=request)
 
-    def log_addition(self, request, obj, message):
-        return None
-
-    def log_deletion(self, request, obj, object_repr):
-        return None
+    def delete_queryset(self, request, queryset):
+        for token in queryset.select_related("user"):
+            token_revoke(token=token, actor=request.user, request=request)
 
     def log_deletions(self, request, queryset):
-        return None
+        # The revocation writes the audit entry; Django's own log keeps its history page.
+        return admin.ModelAdmin.log_deletions(self, request, queryset)

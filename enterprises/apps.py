@@ -9,6 +9,8 @@ class EnterprisesConfig(AppConfig):
     def ready(self):
         from core.search import index_columns
 
+        from . import signals  # noqa: F401  (a user's tokens end with their password)
+
         # The trigram and pair indexes of programmes' migrations 0008 and 0009.
         index_columns(
             self.get_model("Enterprise"),

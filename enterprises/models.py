@@ -5,7 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 from simple_history.models import HistoricalRecords
 
 from core.managers import CodeNaturalKeyManager
@@ -266,3 +269,56 @@ class Jurisdiction(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.region}"
+
+
+class ApiToken(AbstractAuthToken):
+    """A named API token of django-rest-knox (``KNOX_TOKEN_MODEL``).
+
+    The key itself is never stored: only its SHA-512 digest, and its first characters
+    (``token_key``), by which knox finds the row a key may belong to. Every token
+    expires; a user holds one token per name. Issued and revoked by
+    ``enterprises.tokens``.
+    """
+
+    # knox makes the digest the primary key; an integer id keeps it out of URLs and logs.
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(_("digest"), max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    token_key = models.CharField(
+        _("key prefix"),
+        max_length=CONSTANTS.MAXIMUM_TOKEN_PREFIX_LENGTH + CONSTANTS.TOKEN_KEY_LENGTH,
+        db_index=True,
+    )
+    # knox's authentication and views reach a user's tokens as ``auth_token_set``.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("holder"),
+        on_delete=models.CASCADE,
+        related_name="auth_token_set",
+    )
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What the token is for, e.g. the system using it.")
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    expiry = models.DateTimeField(_("expires"))
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="apitoken_one_per_name"),
+            models.CheckConstraint(condition=~Q(name=""), name="apitoken_named"),
+        ]
+        indexes = [
+            # The lists' order, and the admin's "expired" filter.
+            models.Index(fields=["-created", "-id"], name="apitoken_created"),
+            models.Index(fields=["expiry"], name="apitoken_expiry"),
+        ]
+
+    def __str__(self):
+        # Never the digest: this is what the admin's pages and log show.
+        return f"{self.user} · {self.name}"
+
+    @property
+    def expired(self) -> bool:
+        return self.expiry <= timezone.now()

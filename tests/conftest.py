@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from tests import factories
 
@@ -11,6 +12,20 @@ def _default_language():
     (set_language, a zh-hans page) leaves it active in the thread otherwise."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def api_client_for():
+    """``api_client_for(user)``: an APIClient sending a new API token of ``user``'s
+    (``factories.api_key``); anonymous for None."""
+
+    def make(user, *, name="tests"):
+        client = APIClient()
+        if user is not None:
+            client.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_key(user, name=name)}")
+        return client
+
+    return make
 
 
 @pytest.fixture

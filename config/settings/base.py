@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
@@ -232,7 +232,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Token first: an unauthenticated call then answers 401 with `WWW-Authenticate: Token`.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "enterprises.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -261,6 +261,19 @@ REST_FRAMEWORK = {
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+# --- API tokens (django-rest-knox, enterprises.ApiToken) ---------------------------
+# Only a digest of each key is stored. A token expires API_TOKEN_DAYS after it is
+# issued (no renewal on use); a user holds at most API_TOKEN_LIMIT unexpired tokens.
+KNOX_TOKEN_MODEL = "enterprises.ApiToken"  # noqa: S105 (a model, not a secret)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_DAYS", "90"))),
+    "TOKEN_LIMIT_PER_USER": int(os.environ.get("API_TOKEN_LIMIT", "10")),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# knox's own AuthToken is swapped out; its migrations would only make an unused table.
+MIGRATION_MODULES = {"knox": None}
 
 # Throttle counters live in the default cache. Locally that is per-process memory;
 # production sets REDIS_URL so that every gunicorn worker counts against the same Redis.

@@ -1,75 +1,150 @@
-"""API tokens (DRF's ``authtoken``): a user exchanges a password for their own; an
-administrator issues one to a service account; staff list holders and revoke.
+"""API tokens over HTTP: a user exchanges a password for a token of their own; an
+administrator issues one to a service account; staff list and revoke them.
 
-A token is a bearer secret: it is shown once, when issued, and never listed. Nobody
-obtains a token for a person other than themselves (``access.may_issue_token``). Issuing
-a new token replaces the old one, so "rotate" and "issue" are the same act. Every issue
-and revocation is an audit entry.
+Tokens are django-rest-knox's, on ``enterprises.ApiToken``, written by
+``enterprises.tokens``. A token is a bearer secret: its key is answered once, when
+issued, and never listed.
 """
 
-from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.contrib.auth import authenticate, get_user_model
 from django.utils.translation import gettext_lazy
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.utils import (
     OpenApiExample,
+    OpenApiParameter,
     OpenApiResponse,
+    OpenApiTypes,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import AnonThrottle, Capability, ScopedThrottle, UserThrottle
-from core.audit import audit_record
-from core.models import AuditEntry
 
 from .. import access
+from ..models import ApiToken
+from ..tokens import DEFAULT_NAME, token_issue, token_revoke, token_revoke_all
+from .authentication import TokenAuthentication
 
 TAG = "Authentication"
 
-#: Why a token is not issued: the API's 403 and the admin form's error.
-TOKEN_REFUSED = gettext_lazy(
-    "A token is issued to its holder only, or by an administrator to a service account."
+
+# --- The OpenAPI security scheme -----------------------------------------------------
+
+
+class TokenScheme(KnoxTokenScheme):
+    """``Authorization: Token <key>`` (``TokenAuthentication``), under the name the
+    schema has always given it."""
+
+    target_class = TokenAuthentication
+    name = "tokenAuth"
+
+
+# --- Serializers -------------------------------------------------------------------------
+
+
+class TokenObtainSerializer(serializers.Serializer):
+    username = serializers.CharField(write_only=True)
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, style={"input_type": "password"}
+    )
+    name = serializers.CharField(
+        write_only=True,
+        required=False,
+        max_length=100,
+        help_text=(
+            f'What the token is for; "{DEFAULT_NAME}" when not given. A new token '
+            "replaces your earlier one of the same name."
+        ),
+    )
+
+    def validate(self, attrs):
+        # Through the authentication backends, so that the lock-out counts this attempt;
+        # they refuse an inactive account.
+        user = authenticate(
+            request=self.context.get("request"),
+            username=attrs["username"],
+            password=attrs["password"],
+        )
+        if user is None:
+            raise serializers.ValidationError(
+                gettext_lazy("Unable to sign in with these credentials.")
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class TokenIssueSerializer(serializers.Serializer):
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True)
+    )
+    name = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text=(
+            f'What the token is for; "{DEFAULT_NAME}" when not given. A new token '
+            "replaces the holder's earlier one of the same name."
+        ),
+    )
+
+
+class IssuedTokenSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    token = serializers.CharField(read_only=True, help_text="The key: shown this once only.")
+    name = serializers.CharField(read_only=True)
+    expiry = serializers.DateTimeField(read_only=True)
+    user = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+
+
+def issued(token: ApiToken, key: str) -> dict:
+    return IssuedTokenSerializer(
+        {
+            "id": token.pk,
+            "token": key,
+            "name": token.name,
+            "expiry": token.expiry,
+            "user": token.user_id,
+            "username": token.user.get_username(),
+        }
+    ).data
+
+
+class TokenSerializer(serializers.ModelSerializer):
+    """A token as staff see it in a list: whose, what for, until when — never the key."""
+
+    username = serializers.CharField(source="user.username", read_only=True)
+    prefix = serializers.CharField(
+        source="token_key",
+        read_only=True,
+        help_text="The key's first characters, to tell tokens apart; not enough to use one.",
+    )
+    expired = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "user", "username", "name", "prefix", "created", "expiry", "expired"]
+        read_only_fields = fields
+
+
+ISSUED_EXAMPLE = OpenApiExample(
+    "Issued token",
+    value={
+        "id": 31,
+        "token": "3f9d0c5e8a41b7d2e6f0a9c4b8d1e7f2a5c3b9e0d4f8a1c6e2b7d0f9a3c5e8b1",
+        "name": "provincial-platform",
+        "expiry": "2025-06-30T10:00:00+08:00",
+        "user": 7,
+        "username": "zhang",
+    },
+    response_only=True,
 )
 
 
-def token_issue(*, user, actor, request=None) -> Token:
-    """A fresh token for ``user``, issued by ``actor``; any earlier token stops working.
-
-    Refused (``PermissionDenied``) unless ``access.may_issue_token(actor, user)``.
-    """
-    if not access.may_issue_token(actor, user):
-        raise exceptions.PermissionDenied(TOKEN_REFUSED)
-    with transaction.atomic():
-        Token.objects.filter(user=user).delete()
-        token = Token.objects.create(user=user)
-        audit_record(
-            action=AuditEntry.Action.TOKEN,
-            actor=actor,
-            obj=user,
-            detail=f"API token issued to {user.get_username()} by {actor.get_username()}",
-            request=request,
-        )
-    return token
-
-
-def token_revoke(*, user, actor, request=None) -> int:
-    """Revoke ``user``'s token; returns how many were deleted (0 or 1)."""
-    with transaction.atomic():
-        deleted, _by_model = Token.objects.filter(user=user).delete()
-        if deleted:
-            audit_record(
-                action=AuditEntry.Action.TOKEN,
-                actor=actor,
-                obj=user,
-                detail=f"API token of {user.get_username()} revoked by {actor.get_username()}",
-                request=request,
-            )
-    return deleted
+# --- Views -------------------------------------------------------------------------------
 
 
 class MayManageTokens(Capability):
@@ -78,21 +153,9 @@ class MayManageTokens(Capability):
     may = staticmethod(access.may)
 
 
-class IssuedTokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
-    user = serializers.IntegerField(read_only=True)
-    username = serializers.CharField(read_only=True)
-
-
-ISSUED_EXAMPLE = OpenApiExample(
-    "Issued token",
-    value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b", "user": 7, "username": "zhang"},
-    response_only=True,
-)
-
-
 class TokenObtainView(APIView):
-    """Exchange a username and password for your API token (``POST``); revoke it (``DELETE``)."""
+    """Exchange a username and password for an API token of yours (``POST``); revoke the
+    token you send (``DELETE``)."""
 
     throttle_classes = [AnonThrottle, UserThrottle, ScopedThrottle]
     throttle_scope = "auth"
@@ -104,18 +167,24 @@ class TokenObtainView(APIView):
 
     @extend_schema(
         tags=[TAG],
-        summary="Get your API token",
+        summary="Get an API token of yours",
         description=(
-            "Send your username and password; the answer holds a new token and your "
-            "earlier token stops working. Send it as `Authorization: Token <token>`. "
-            "Throttled to a few attempts a minute."
+            "Send your username and password, and optionally a name for the token; the "
+            "answer holds a new token, which expires after the period the site sets "
+            "(90 days unless configured otherwise). Your earlier token of the same name "
+            "stops working; tokens of other names go on. Send it as "
+            "`Authorization: Token <token>`. Throttled to a few attempts a minute."
         ),
-        request=AuthTokenSerializer,
+        request=TokenObtainSerializer,
         responses={200: IssuedTokenSerializer},
         examples=[
             OpenApiExample(
                 "Credentials",
-                value={"username": "zhang", "password": "correct-horse-battery"},
+                value={
+                    "username": "zhang",
+                    "password": "correct-horse-battery",
+                    "name": "monthly-report",
+                },
                 request_only=True,
             ),
             ISSUED_EXAMPLE,
@@ -123,48 +192,61 @@ class TokenObtainView(APIView):
         auth=[],
     )
     def post(self, request):
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = TokenObtainSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
-        token = token_issue(user=user, actor=user, request=request)
-        return Response({"token": token.key, "user": user.pk, "username": user.get_username()})
+        token, key = token_issue(
+            user=user,
+            actor=user,
+            name=serializer.validated_data.get("name", DEFAULT_NAME),
+            request=request,
+        )
+        return Response(issued(token, key))
 
     @extend_schema(
         tags=[TAG],
         summary="Revoke your API token",
+        description=(
+            "Revokes the token this request is authenticated with. A browser signed in "
+            "with its session revokes every token of its user."
+        ),
         request=None,
-        responses={204: OpenApiResponse(description="Revoked (or there was none).")},
+        responses={204: OpenApiResponse(description="Revoked.")},
     )
     def delete(self, request):
-        token_revoke(user=request.user, actor=request.user, request=request)
+        if isinstance(request.auth, ApiToken):
+            token_revoke(token=request.auth, actor=request.user, request=request)
+        else:
+            token_revoke_all(
+                user=request.user,
+                actor=request.user,
+                reason="revoked by their holder",
+                request=request,
+            )
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class TokenSerializer(serializers.ModelSerializer):
-    """A token as staff see it in a list: whose, and since when — never the key."""
-
-    username = serializers.CharField(source="user.username", read_only=True)
-
-    class Meta:
-        model = Token
-        fields = ["user", "username", "created"]
-        read_only_fields = fields
-
-
-class TokenIssueSerializer(serializers.Serializer):
-    user = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(is_active=True)
-    )
 
 
 @extend_schema_view(
     list=extend_schema(
         tags=[TAG],
-        summary="List users holding a token (staff)",
+        summary="List API tokens (staff)",
+        description=(
+            "Every token, newest first: whose, its name, the first characters of its key, "
+            "when it was issued and when it expires. Never the key."
+        ),
         examples=[
             OpenApiExample(
-                "A token holder",
-                value={"user": 7, "username": "zhang", "created": "2025-04-01T10:00:00+08:00"},
+                "A token",
+                value={
+                    "id": 31,
+                    "user": 7,
+                    "username": "zhang",
+                    "name": "monthly-report",
+                    "prefix": "3f9d0c5e8a41b7d",
+                    "created": "2025-04-01T10:00:00+08:00",
+                    "expiry": "2025-06-30T10:00:00+08:00",
+                    "expired": False,
+                },
                 response_only=True,
             )
         ],
@@ -174,21 +256,31 @@ class TokenIssueSerializer(serializers.Serializer):
         summary="Issue a token to a service account (administrators)",
         description=(
             "Issues a new token to a service account (a user in the group "
-            '"Service accounts" without a usable password), or to yourself; the earlier '
-            "token stops working. Only a superuser issues one to a service account; a "
-            "token for any other person is refused with 403. Each issue is recorded."
+            '"Service accounts" without a usable password), or to yourself; the holder\'s '
+            "earlier token of the same name stops working. Only a superuser issues one to "
+            "a service account; a token for any other person is refused with 403. A holder "
+            "has at most a set number of unexpired tokens (400 beyond it). Each issue is "
+            "recorded."
         ),
         request=TokenIssueSerializer,
         responses={201: IssuedTokenSerializer},
-        examples=[OpenApiExample("Issue", value={"user": 7}, request_only=True), ISSUED_EXAMPLE],
+        examples=[
+            OpenApiExample(
+                "Issue", value={"user": 7, "name": "provincial-platform"}, request_only=True
+            ),
+            ISSUED_EXAMPLE,
+        ],
     ),
     destroy=extend_schema(
         tags=[TAG],
-        summary="Revoke a user's token (staff)",
+        summary="Revoke a token (staff)",
         description=(
-            "The path names the user's id. Answers 404 when the user holds no token. "
-            "Each revocation is recorded."
+            "The path names the token's id (as listed). Answers 404 when there is no such "
+            "token. Each revocation is recorded."
         ),
+        parameters=[
+            OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Token id.")
+        ],
     ),
 )
 class TokenViewSet(
@@ -199,23 +291,23 @@ class TokenViewSet(
 ):
     permission_classes = [IsAuthenticated, MayManageTokens]
     serializer_class = TokenSerializer
-    lookup_field = "user"
     lookup_value_regex = r"[0-9]+"
     filterset_class = None
     filter_backends = []
 
     def get_queryset(self):
-        return Token.objects.select_related("user").order_by("-created", "user_id")
+        return access.token_list(user=self.request.user).select_related("user")
 
     def create(self, request, *args, **kwargs):
         serializer = TokenIssueSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
-        token = token_issue(user=user, actor=request.user, request=request)
-        return Response(
-            {"token": token.key, "user": user.pk, "username": user.get_username()},
-            status=status.HTTP_201_CREATED,
+        token, key = token_issue(
+            user=serializer.validated_data["user"],
+            actor=request.user,
+            name=serializer.validated_data.get("name", DEFAULT_NAME),
+            request=request,
         )
+        return Response(issued(token, key), status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):
-        token_revoke(user=instance.user, actor=self.request.user, request=self.request)
+        token_revoke(token=instance, actor=self.request.user, request=self.request)

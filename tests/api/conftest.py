@@ -7,8 +7,6 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from enterprises.models import Region
 from programmes.models import Designation, Kind, Level
@@ -25,17 +23,9 @@ def _fresh_throttle_counters():
 
 
 @pytest.fixture
-def client_for():
-    """An APIClient authenticated with the user's token, or anonymous for None."""
-
-    def make(user):
-        client = APIClient()
-        if user is not None:
-            token, _created = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return make
+def client_for(api_client_for):
+    """An APIClient authenticated with a token of the user's, or anonymous for None."""
+    return api_client_for
 
 
 @dataclass

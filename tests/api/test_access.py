@@ -1,8 +1,8 @@
 """Who sees what: every endpoint × anonymous, applicant, other applicant, officer, expert, staff."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from enterprises.models import ApiToken
 from tests.api.conftest import ids, results
 
 pytestmark = pytest.mark.django_db
@@ -162,12 +162,12 @@ def test_designations_follow_the_application_scope(role, world, as_role):
 def test_only_staff_list_tokens_and_nobody_obtains_a_persons_token(role, as_role, applicant):
     client = as_role(role)
     expected = {"anonymous": 401, "staff": 200}.get(role, 403)
-    keys = set(Token.objects.filter(user=applicant).values_list("key", flat=True))
+    tokens = set(ApiToken.objects.filter(user=applicant).values_list("digest", flat=True))
 
     assert client.get("/api/v1/tokens/").status_code == expected
     issued = client.post("/api/v1/tokens/", {"user": applicant.pk})
     assert issued.status_code == {"anonymous": 401}.get(role, 403)
-    assert set(Token.objects.filter(user=applicant).values_list("key", flat=True)) == keys
+    assert set(ApiToken.objects.filter(user=applicant).values_list("digest", flat=True)) == tokens
 
 
 @pytest.mark.parametrize(

@@ -3,12 +3,14 @@
 import json
 import urllib.error
 import urllib.request
+from datetime import timedelta
 
 import pytest
 from django.contrib.staticfiles import finders
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
 from core.models import AuditEntry
+from enterprises.models import ApiToken
 from tests import factories
 from tests.api.conftest import ids
 
@@ -93,8 +95,11 @@ def test_password_exchange_gives_a_token_that_works(world, client_for, applicant
     )
 
     assert response.status_code == 200, response.content
-    key = response.json()["token"]
-    anonymous.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    body = response.json()
+    assert (body["name"], body["user"], body["username"]) == ("default", applicant.pk, "applicant")
+    issued = ApiToken.objects.get(pk=body["id"], user=applicant)
+    assert body["expiry"] == issued.expiry.astimezone().isoformat()
+    anonymous.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
     assert ids(anonymous.get("/api/v1/enterprises/")) == {applicant.memberships.get().enterprise_id}
 
 
@@ -105,7 +110,7 @@ def test_wrong_password_is_a_400_and_no_token(client_for, applicant):
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
-    assert not Token.objects.filter(user=applicant).exists()
+    assert not ApiToken.objects.filter(user=applicant).exists()
 
 
 @pytest.fixture
@@ -137,10 +142,11 @@ def test_an_administrator_issues_a_service_accounts_token_and_staff_revoke_it(
     assert holder.get("/api/v1/regions/").status_code == 200
     staff_client = client_for(staff)
     listed = staff_client.get("/api/v1/tokens/").json()["results"]
-    assert service_account.pk in {row["user"] for row in listed}
-    assert all("key" not in row and "token" not in row for row in listed)
+    (row,) = [row for row in listed if row["user"] == service_account.pk]
+    assert all("key" not in row and "token" not in row and "digest" not in row for row in listed)
+    assert key.startswith(row["prefix"]) and key not in json.dumps(listed)
 
-    assert staff_client.delete(f"/api/v1/tokens/{service_account.pk}/").status_code == 204
+    assert staff_client.delete(f"/api/v1/tokens/{row['id']}/").status_code == 204
 
     assert holder.get("/api/v1/regions/").status_code == 401
     entries = AuditEntry.objects.filter(action=AuditEntry.Action.TOKEN).order_by("pk")
@@ -148,8 +154,9 @@ def test_an_administrator_issues_a_service_accounts_token_and_staff_revoke_it(
         (administrator, str(service_account.pk)),
         (staff, str(service_account.pk)),
     ]
-    assert "issued to provincial-platform by root" in entries[0].detail
-    assert "revoked by" in entries[1].detail
+    assert "“default” issued to provincial-platform by root" in entries[0].detail
+    assert "“default” of provincial-platform revoked by staff" in entries[1].detail
+    assert staff_client.delete(f"/api/v1/tokens/{row['id']}/").status_code == 404
 
 
 def test_nobody_obtains_a_token_for_a_person(
@@ -170,7 +177,7 @@ def test_nobody_obtains_a_token_for_a_person(
         assert response.status_code == 403, (actor, holder)
         assert response.json()["code"] == "permission_denied"
         assert "issued to its holder only" in response.json()["message"]
-    assert set(Token.objects.values_list("user__username", flat=True)) == {"root", "staff"}
+    assert set(ApiToken.objects.values_list("user__username", flat=True)) == {"root", "staff"}
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.TOKEN).exists()
 
 
@@ -187,15 +194,157 @@ def test_ones_own_token_by_password_is_audited(client_for, applicant):
     assert (entry.actor, entry.object_id) == (applicant, str(applicant.pk))
 
 
-def test_reissuing_replaces_the_old_token(client_for, administrator, service_account):
+def test_reissuing_under_a_name_replaces_that_token_only(
+    client_for, administrator, service_account
+):
     client = client_for(administrator)
-    first = client.post("/api/v1/tokens/", {"user": service_account.pk}).json()["token"]
-    second = client.post("/api/v1/tokens/", {"user": service_account.pk}).json()["token"]
 
-    assert first != second
-    assert list(Token.objects.filter(user=service_account).values_list("key", flat=True)) == [
-        second
-    ]
+    def issue(name):
+        response = client.post("/api/v1/tokens/", {"user": service_account.pk, "name": name})
+        assert response.status_code == 201, response.content
+        return response.json()
+
+    first, other, second = issue("sync"), issue("report"), issue("sync")
+
+    assert first["token"] != second["token"]
+    assert set(ApiToken.objects.filter(user=service_account).values_list("pk", flat=True)) == {
+        other["id"],
+        second["id"],
+    }
+    holder = client_for(None)
+    for body, works in [(first, False), (other, True), (second, True)]:
+        holder.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
+        assert holder.get("/api/v1/regions/").status_code == (200 if works else 401)
+    assert "replaces the earlier one" in AuditEntry.objects.latest("pk").detail
+
+
+def test_a_holder_has_a_limited_number_of_tokens(
+    settings, client_for, administrator, service_account
+):
+    settings.REST_KNOX = {**settings.REST_KNOX, "TOKEN_LIMIT_PER_USER": 2}
+    client = client_for(administrator)
+    for name in ["a", "b"]:
+        assert (
+            client.post("/api/v1/tokens/", {"user": service_account.pk, "name": name}).status_code
+            == 201
+        )
+
+    refused = client.post("/api/v1/tokens/", {"user": service_account.pk, "name": "c"})
+
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "invalid"
+    assert "already holds 2 unexpired API tokens" in refused.json()["message"]
+    replaced = client.post("/api/v1/tokens/", {"user": service_account.pk, "name": "b"})
+    assert replaced.status_code == 201
+    ApiToken.objects.filter(user=service_account, name="a").update(expiry=timezone.now())
+    assert (
+        client.post("/api/v1/tokens/", {"user": service_account.pk, "name": "c"}).status_code == 201
+    )
+    assert set(ApiToken.objects.filter(user=service_account).values_list("name", flat=True)) == {
+        "b",
+        "c",
+    }
+
+
+def test_staff_list_every_token_with_its_name_and_expiry(
+    client_for, staff, administrator, service_account
+):
+    issued = client_for(administrator).post(
+        "/api/v1/tokens/", {"user": service_account.pk, "name": "provincial-platform"}
+    )
+    old_key = factories.api_key(service_account, name="old")
+    ApiToken.objects.filter(user=service_account, name="old").update(
+        expiry=timezone.now() - timedelta(days=1)
+    )
+
+    listed = client_for(staff).get("/api/v1/tokens/").json()["results"]
+
+    rows = {row["name"]: row for row in listed if row["user"] == service_account.pk}
+    assert set(rows) == {"provincial-platform", "old"}
+    token = ApiToken.objects.get(pk=issued.json()["id"])
+    assert rows["provincial-platform"] == {
+        "id": token.pk,
+        "user": service_account.pk,
+        "username": "provincial-platform",
+        "name": "provincial-platform",
+        "prefix": issued.json()["token"][:15],
+        "created": token.created.astimezone().isoformat(),
+        "expiry": token.expiry.astimezone().isoformat(),
+        "expired": False,
+    }
+    assert rows["old"]["expired"] is True
+    assert old_key not in json.dumps(listed)
+
+
+def test_a_token_expires_after_the_configured_days(client_for, applicant):
+    response = client_for(None).post(
+        "/api/v1/auth/token/", {"username": "applicant", "password": "correct-horse-battery"}
+    )
+
+    token = ApiToken.objects.get(pk=response.json()["id"])
+    assert token.expiry - token.created == pytest.approx(
+        timedelta(days=90), abs=timedelta(seconds=5)
+    )
+
+
+def test_an_expired_token_is_refused_with_its_own_code(client_for, applicant):
+    client = client_for(applicant)
+    assert client.get("/api/v1/applications/").status_code == 200
+    ApiToken.objects.filter(user=applicant).update(expiry=timezone.now())
+
+    response = client.get("/api/v1/applications/")
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json() == {
+        "status": 401,
+        "code": "token_expired",
+        "message": "This token has expired; obtain a new one.",
+        "fields": {},
+    }
+    assert ApiToken.objects.filter(user=applicant).exists()  # listed as expired until replaced
+
+
+def test_a_key_that_is_not_utf8_or_unknown_is_a_401(client_for, applicant):
+    key = factories.api_key(applicant)
+    client = client_for(None)
+    for sent in [key[:-1] + "0" if key[-1] != "0" else key[:-1] + "1", "é" * 64, key[:15]]:
+        response = client.get(
+            "/api/v1/applications/", HTTP_AUTHORIZATION=f"Token {sent}".encode().decode("latin-1")
+        )
+        assert response.status_code == 401, sent
+        assert response.json()["code"] == "authentication_failed"
+
+
+def test_deleting_your_token_revokes_the_one_you_send(client_for, applicant, client):
+    first, second = (client_for(None), client_for(None))
+    keys = []
+    for client_, name in [(first, "one"), (second, "two")]:
+        body = client_.post(
+            "/api/v1/auth/token/",
+            {"username": "applicant", "password": "correct-horse-battery", "name": name},
+        ).json()
+        client_.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
+        keys.append(body["token"])
+
+    assert first.delete("/api/v1/auth/token/").status_code == 204
+
+    assert first.get("/api/v1/programmes/").status_code == 401
+    assert second.get("/api/v1/programmes/").status_code == 200
+    assert "“one” of applicant revoked by applicant" in AuditEntry.objects.latest("pk").detail
+    # A browser signed in with its session revokes them all.
+    client.force_login(applicant)
+    assert client.delete("/api/v1/auth/token/").status_code == 204
+    assert second.get("/api/v1/programmes/").status_code == 401
+    assert not ApiToken.objects.filter(user=applicant).exists()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/tokens/abc/", "/api/v1/tokens/%0A7/"])
+def test_a_token_path_that_is_no_id_is_a_404_in_the_error_shape(client_for, staff, path):
+    response = client_for(staff).delete(path)
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
 
 
 def test_unauthenticated_answer_is_401_with_a_token_challenge(client_for):
@@ -266,7 +415,7 @@ def test_signed_in_callers_are_throttled_by_user(settings, client_for, applicant
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_http_client_reads_with_a_token(live_server, staff, world):
     """Through a real socket with the standard library: no test client involved."""
-    key = Token.objects.create(user=staff).key
+    key = factories.api_key(staff)
     url = f"{live_server.url}/api/v1/applications/?region=330400&status=granted"
 
     with pytest.raises(urllib.error.HTTPError) as refused:
@@ -295,34 +444,3 @@ def test_a_real_http_client_reads_with_a_token(live_server, staff, world):
     )
     with urllib.request.urlopen(bundle, timeout=10) as response:  # noqa: S310
         assert response.status == 200
-
-
-def test_admin_lists_holders_without_keys_and_issues_only_as_the_api_does(
-    client, administrator, staff, applicant, service_account
-):
-    from django.urls import reverse
-
-    Token.objects.create(user=applicant)
-    add = reverse("admin:authtoken_tokenproxy_add")
-    client.force_login(administrator)
-
-    refused = client.post(add, {"user": staff.pk})
-    assert refused.status_code == 200
-    assert "issued to its holder only" in refused.content.decode()
-    assert not Token.objects.filter(user=staff).exists()
-
-    added = client.post(add, {"user": service_account.pk}, follow=True).content.decode()
-    token = Token.objects.get(user=service_account)
-    assert token.key in added  # shown once, to the administrator who issued it
-    listing = client.get(reverse("admin:authtoken_tokenproxy_changelist")).content.decode()
-    assert "provincial-platform" in listing and applicant.username in listing
-    assert token.key not in listing
-    assert Token.objects.get(user=applicant).key not in listing
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.TOKEN).count() == 1
-
-    client.force_login(staff)
-    delete = reverse("admin:authtoken_tokenproxy_delete", args=[service_account.pk])
-    assert client.post(delete, {"post": "yes"}).status_code == 302
-    assert not Token.objects.filter(user=service_account).exists()
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.TOKEN).count() == 2
-    assert not AuditEntry.objects.filter(detail__contains=token.key).exists()

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
 from enterprises.models import Industry, Membership, Region
 from programmes.models import Designation, Kind, Level, RewardRule
@@ -66,7 +65,7 @@ def test_list_query_count_does_not_grow_with_page_size(
     request, role, many_rows, client_for, staff, django_assert_num_queries
 ):
     for user in [factories.UserFactory() for _ in range(ROWS)]:
-        Token.objects.create(user=user)
+        factories.api_key(user)
     user = None if role == "anonymous" else request.getfixturevalue(role)
     client = client_for(user)
     checked = []

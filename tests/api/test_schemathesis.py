@@ -14,7 +14,6 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -23,6 +22,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
+from tests import factories
 
 CONFIG = schemathesis.Config.from_dict(
     {
@@ -78,8 +78,7 @@ def headers_for(user) -> dict:
     reissue the caller's token."""
     if user is None:
         return {}
-    token, _created = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Token {token.key}"}
+    return {"Authorization": f"Token {factories.api_key(user)}"}
 
 
 @pytest.mark.django_db

@@ -6,7 +6,6 @@ compares it under the row lock (``application_move(expected_status=...)``).
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from programmes.exceptions import MoveRefused
@@ -127,7 +126,7 @@ def test_two_county_officers_cannot_recommend_and_return_the_same_application(
 def test_the_api_answers_409_to_a_move_based_on_an_old_status(reviewed, staff, colleague):
     approved_by(colleague, reviewed)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=staff).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_key(staff)}")
 
     response = api.post(
         f"/api/v1/applications/{reviewed.pk}/transitions/",

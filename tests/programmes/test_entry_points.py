@@ -13,7 +13,6 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from programmes.workflow import MoveContext, Status, county_quota, notice_period_over
@@ -34,7 +33,7 @@ def messages_of(response) -> str:
 
 def through_the_api(user, application, move, comment=""):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_key(user)}")
     response = client.post(
         f"/api/v1/applications/{application.pk}/transitions/",
         {"transition": move, "comment": comment},

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from programmes.models import Attachment
 from programmes.services.reviews import review_declare_no_conflict
@@ -84,16 +82,3 @@ def world(enterprise, other_enterprise, applicant, other_applicant, officer, oth
         foreign_file=attach(foreign, f"{SECRET}.pdf"),
         foreign_enterprise=other_enterprise,
     )
-
-
-@pytest.fixture
-def api_client_for():
-    """An APIClient that sends the user's token (DRF's way of signing in)."""
-
-    def make(user):
-        client = APIClient()
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return make

@@ -2,7 +2,8 @@
 
 At least 10 characters, common ones refused, long passphrases (64+) welcome.
 Signing in rotates the session key; signing out deletes the session; changing
-the password or deactivating the account ends every other session and token.
+the password or deactivating the account ends every other session, and revokes every
+API token, whichever way it is done.
 """
 
 import pytest
@@ -15,9 +16,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from core.models import AuditEntry
+from enterprises.models import ApiToken
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -108,18 +110,80 @@ def signed_in_clients(user, count=2):
     return clients
 
 
-def test_a_password_change_ends_existing_sessions(applicant):
+def token_clients(user, names=("report", "sync")):
+    """API clients sending two tokens of ``user``'s, each working."""
+    clients = []
+    for name in names:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_key(user, name=name)}")
+        assert client.get("/api/v1/programmes/").status_code == 200
+        clients.append(client)
+    return clients
+
+
+def assert_tokens_revoked(user, clients, reason):
+    for client in clients:
+        response = client.get("/api/v1/programmes/")
+        assert response.status_code == 401
+        assert response.json()["code"] == "authentication_failed"
+    assert not ApiToken.objects.filter(user=user).exists()
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.TOKEN, object_id=str(user.pk))
+    assert entry.detail.endswith(reason)
+    assert f"API tokens of {user.username} revoked (2)" in entry.detail
+
+
+def test_a_password_change_ends_existing_sessions_and_tokens(applicant):
     here, elsewhere = signed_in_clients(applicant)
+    apis = token_clients(applicant)
 
     applicant.set_password("a-brand-new-passphrase")
     applicant.save()
 
     assert elsewhere.get(reverse("enterprises:dashboard")).status_code == 302
     assert here.get(reverse("enterprises:dashboard")).status_code == 302
+    assert_tokens_revoked(applicant, apis, "password changed")
+
+
+def test_a_password_saved_alone_revokes_the_tokens(applicant):
+    apis = token_clients(applicant)
+
+    applicant.set_password("a-brand-new-passphrase")
+    applicant.save(update_fields=["password"])
+
+    assert_tokens_revoked(applicant, apis, "password changed")
+
+
+def test_an_unusable_password_revokes_the_tokens(applicant):
+    apis = token_clients(applicant)
+
+    applicant.set_unusable_password()
+    applicant.save()
+
+    assert_tokens_revoked(applicant, apis, "password changed")
+
+
+def test_signing_in_and_saving_other_fields_keep_the_tokens(client, applicant):
+    (api,) = token_clients(applicant, names=["report"])
+
+    assert (
+        client.post(
+            reverse("enterprises:login"), {"username": applicant.username, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
+    applicant.refresh_from_db()
+    applicant.email = "new-address@example.com"
+    applicant.save()
+    applicant.is_active = True
+    applicant.save(update_fields=["is_active"])
+
+    assert api.get("/api/v1/programmes/").status_code == 200
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.TOKEN).exists()
 
 
 def test_changing_the_password_in_admin_keeps_that_session_and_ends_the_others():
     staff = factories.staff_user(username="zhang")
+    apis = token_clients(staff)
     here, elsewhere = Client(), Client()
     here.force_login(staff)
     elsewhere.force_login(staff)
@@ -133,10 +197,27 @@ def test_changing_the_password_in_admin_keeps_that_session_and_ends_the_others()
     assert response.status_code == 302
     assert here.get(reverse("admin:index")).status_code == 200
     assert elsewhere.get(reverse("admin:index")).status_code == 302  # to the admin login
+    assert_tokens_revoked(staff, apis, "password changed")
 
 
-def test_a_password_reset_ends_existing_sessions(client, applicant):
+def test_an_administrator_setting_a_users_password_revokes_their_tokens(client, applicant):
+    administrator = factories.UserFactory(username="root", is_staff=True, is_superuser=True)
+    apis = token_clients(applicant)
+    client.force_login(administrator)
+    new = "set-by-the-administrator-2026"
+
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[applicant.pk]),
+        {"password1": new, "password2": new, "usable_password": "true"},
+    )
+
+    assert response.status_code == 302, response.content
+    assert_tokens_revoked(applicant, apis, "password changed")
+
+
+def test_a_password_reset_ends_existing_sessions_and_tokens(client, applicant):
     (elsewhere,) = signed_in_clients(applicant, count=1)
+    apis = token_clients(applicant)
     uid = urlsafe_base64_encode(force_bytes(applicant.pk))
     token = default_token_generator.make_token(applicant)
     form_url = client.get(reverse("enterprises:password_reset_confirm", args=[uid, token])).url
@@ -145,20 +226,58 @@ def test_a_password_reset_ends_existing_sessions(client, applicant):
     client.post(form_url, {"new_password1": new, "new_password2": new})
 
     assert elsewhere.get(reverse("enterprises:dashboard")).status_code == 302
+    assert_tokens_revoked(applicant, apis, "password changed")
 
 
 def test_deactivation_ends_sessions_and_tokens(applicant):
     (browser,) = signed_in_clients(applicant, count=1)
-    api = APIClient()
-    token = Token.objects.create(user=applicant)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    assert api.get("/api/v1/applications/").status_code == 200
+    apis = token_clients(applicant)
 
-    User.objects.filter(pk=applicant.pk).update(is_active=False)
+    applicant.is_active = False
+    applicant.save()
 
     assert browser.get(reverse("enterprises:dashboard")).status_code == 302
-    assert api.get("/api/v1/applications/").status_code in {401, 403}
+    assert_tokens_revoked(applicant, apis, "account deactivated")
     login = Client().post(
         reverse("enterprises:login"), {"username": applicant.username, "password": PASSWORD}
     )
     assert login.status_code == 200  # the form again, not signed in
+
+
+def test_deactivation_in_admin_revokes_the_tokens(client, applicant):
+    administrator = factories.UserFactory(username="root", is_staff=True, is_superuser=True)
+    apis = token_clients(applicant)
+    client.force_login(administrator)
+    url = reverse("admin:auth_user_change", args=[applicant.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if name not in {"password", "groups", "user_permissions", "last_login", "date_joined"}
+        and value is not None
+    }
+    data |= {
+        "groups": [group.pk for group in applicant.groups.all()],
+        "date_joined_0": applicant.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": applicant.date_joined.strftime("%H:%M:%S"),
+        "is_active": "",
+    }
+    data.pop("is_active")
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    applicant.refresh_from_db()
+    assert not applicant.is_active
+    assert_tokens_revoked(applicant, apis, "account deactivated")
+
+
+def test_a_deactivation_that_sends_no_signal_still_stops_the_tokens(applicant):
+    """``QuerySet.update`` saves no user: the tokens stay, and are refused."""
+    (api,) = token_clients(applicant, names=["report"])
+
+    User.objects.filter(pk=applicant.pk).update(is_active=False)
+
+    response = api.get("/api/v1/applications/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"

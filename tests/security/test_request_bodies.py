@@ -7,7 +7,6 @@ import urllib.request
 
 import pytest
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core.api import JSON_MAX_DEPTH, json_depth
@@ -20,8 +19,7 @@ DEEP = "[" * 1000 + "]" * 1000
 
 def staff_client(staff):
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=staff)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_key(staff)}")
     return client
 
 
