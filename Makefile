@@ -10,11 +10,12 @@ PORT ?= 8000
 .PHONY: run test setup dev serve lint format messages clean-db bench backup restore mutation lock
 
 ## run: set everything up from nothing (venv, install, migrate, documented records,
-##      demo users) and serve on http://$(HOST):$(PORT). Safe to repeat; keeps data.
+##      demo users) and serve on http://$(HOST):$(PORT), with the mail worker beside
+##      the server (tools/run.py: Ctrl-C stops both). Safe to repeat; keeps data.
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) tools/run.py $(HOST):$(PORT)
 
 ## test: the whole suite (SQLite unless DATABASE_URL names PostgreSQL).
 test: setup dev
