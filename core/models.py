@@ -124,7 +124,7 @@ class OutgoingEmail(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    to = models.EmailField(_("to"))
+    to = models.EmailField(_("recipient address"))
     subject = models.TextField(_("subject"))
     body = models.TextField(_("body"))
     status = models.CharField(

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name='OutgoingEmail',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('to', models.EmailField(max_length=254, verbose_name='to')),
+                ('to', models.EmailField(max_length=254, verbose_name='recipient address')),
                 ('subject', models.TextField(verbose_name='subject')),
                 ('body', models.TextField(verbose_name='body')),
                 ('status', models.CharField(choices=[('waiting', 'Waiting'), ('sending', 'Being sent'), ('sent', 'Sent'), ('failed', 'Failed')], default='waiting', max_length=10, verbose_name='status')),
