@@ -47,7 +47,9 @@ class TokenScheme(KnoxTokenScheme):
 
 
 class TokenObtainSerializer(serializers.Serializer):
-    username = serializers.CharField(write_only=True)
+    # A user name, an email address or a mobile number; no account has a longer one, and
+    # the lock-out records the attempt in a column of 255 characters.
+    username = serializers.CharField(write_only=True, max_length=254)
     password = serializers.CharField(
         write_only=True, trim_whitespace=False, style={"input_type": "password"}
     )

@@ -113,6 +113,15 @@ def test_wrong_password_is_a_400_and_no_token(client_for, applicant):
     assert not ApiToken.objects.filter(user=applicant).exists()
 
 
+def test_an_overlong_user_name_is_a_400_not_a_server_error(client_for):
+    response = client_for(None).post(
+        "/api/v1/auth/token/", {"username": "x" * 300, "password": "correct-horse-battery"}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["fields"]["username"]
+
+
 @pytest.fixture
 def service_account():
     from django.contrib.auth.models import Group
