@@ -6,9 +6,18 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import RegexValidator
+from django.db.models import Model
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .auth import MOBILE_PATTERN, normalise_mobile
+from .lookups import (
+    ENTERPRISE_INDUSTRY_LEVELS,
+    IndustryIndex,
+    RegionIndex,
+    industry_label,
+    region_label,
+)
 from .models import Enterprise, Industry, Region
 from .services import PROFILE_FIELDS, REGISTRATION_FIELDS
 from .validators import normalise_credit_code, validate_credit_code
@@ -111,9 +120,116 @@ class CreditCodeForm(forms.Form):
         return normalise_credit_code(self.cleaned_data["credit_code"])
 
 
-class CountyLevelRegionField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.parent.name} {obj.name}" if obj.parent_id else obj.name
+class LookupInput(forms.TextInput):
+    """A text box that suggests values from a ``<datalist>``; its field accepts any spelling."""
+
+    def __init__(self, options=None, attrs=None):
+        super().__init__(attrs)
+        self.options = options  # a callable giving (value, label) pairs
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.options is None:
+            return super().render(name, value, attrs, renderer)
+        list_id = f"{(attrs or {}).get('id') or 'id_' + name}-options"
+        attrs = {**(attrs or {}), "list": list_id, "autocomplete": "off"}
+        options = format_html_join("", '<option value="{}">{}</option>', self.options())
+        datalist = format_html('<datalist id="{}">{}</datalist>', list_id, options)
+        return super().render(name, value, attrs, renderer) + datalist
+
+
+class LookupField(forms.Field):
+    """A reference record typed as people write it, resolved by one rule of ``.lookups``.
+
+    ``clean`` gives the record; with ``pk_only`` (the API's filters) just its id.
+    """
+
+    model: type[Model]
+
+    def __init__(self, *, suggest=True, pk_only=False, max_length=200, **kwargs):
+        self.pk_only = pk_only
+        self.max_length = max_length
+        kwargs.setdefault("widget", LookupInput(self.options if suggest else None))
+        super().__init__(**kwargs)
+
+    def options(self):
+        raise NotImplementedError
+
+    def resolve(self, text: str) -> int:
+        raise NotImplementedError
+
+    def display(self, record) -> str:
+        raise NotImplementedError
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if text in self.empty_values:
+            return None
+        if len(text) > self.max_length:
+            raise forms.ValidationError(
+                _("Ensure this value has at most %(max)s characters."),
+                code="max_length",
+                params={"max": self.max_length},
+            )
+        pk = self.resolve(text)
+        return pk if self.pk_only else self.model._default_manager.get(pk=pk)
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = self.model._default_manager.filter(pk=value).first()
+        if isinstance(value, self.model):
+            return self.display(value)
+        return value
+
+    def has_changed(self, initial, data):
+        try:
+            new = self.to_python(data)
+        except forms.ValidationError:
+            return True
+        before = initial.pk if isinstance(initial, Model) else initial
+        return getattr(new, "pk", new) != before
+
+
+class RegionField(LookupField):
+    """A Zhejiang region: code, full or short name (``RegionIndex.resolve``)."""
+
+    model = Region
+
+    def __init__(self, *, county_level=False, **kwargs):
+        self.county_level = county_level
+        super().__init__(**kwargs)
+
+    def options(self):
+        regions = Region.objects.select_related("parent").order_by("code")
+        if self.county_level:
+            regions = regions.exclude(level__in=[Region.Level.PROVINCE, Region.Level.CITY])
+        return ((region_label(region), region.code) for region in regions)
+
+    def resolve(self, text):
+        return RegionIndex.load().resolve(text, county_level=self.county_level)
+
+    def display(self, record):
+        return region_label(record)
+
+
+class IndustryField(LookupField):
+    """A GB/T 4754-2017 category: code with or without its letter, or name
+    (``IndustryIndex.resolve``)."""
+
+    model = Industry
+
+    def __init__(self, *, levels=ENTERPRISE_INDUSTRY_LEVELS, **kwargs):
+        self.levels = levels
+        super().__init__(**kwargs)
+
+    def options(self):
+        rows = Industry.objects.filter(level__in=self.levels).order_by("code")
+        return ((f"{code} {name}", "") for code, name in rows.values_list("code", "name"))
+
+    def resolve(self, text):
+        return IndustryIndex.load().resolve(text, levels=self.levels)
+
+    def display(self, record):
+        return industry_label(record)
 
 
 class EnterpriseFormMixin:
@@ -122,14 +238,22 @@ class EnterpriseFormMixin:
     required_fields = ("region", "industry", "legal_representative", "contact_name")
 
     def setup_fields(self):
-        self.fields["region"] = CountyLevelRegionField(
+        self.fields["region"] = RegionField(
+            county_level=True,
             label=_("County-level region"),
-            queryset=Region.objects.exclude(
-                level__in=[Region.Level.PROVINCE, Region.Level.CITY]
-            ).select_related("parent"),
-            help_text=_("The district, county, county-level city or zone of registration."),
+            help_text=_(
+                "The district, county, county-level city or zone of registration: its name "
+                "(桐乡市 or 嘉兴市桐乡市) or its GB/T 2260 code (330483)."
+            ),
         )
-        self.fields["industry"].queryset = Industry.objects.all()
+        self.fields["industry"] = IndustryField(
+            label=_("Industry"),
+            help_text=_(
+                "GB/T 4754-2017: the class's code, with or without its section letter "
+                "(3061 or C3061), or its name (玻璃纤维及制品制造); a group or division "
+                "if no class fits."
+            ),
+        )
         for name in self.required_fields:
             self.fields[name].required = True
         self.fields["contact_phone"].required = True

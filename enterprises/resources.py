@@ -21,17 +21,12 @@ from core.sheets.layout import (
 )
 from core.sheets.resource import SheetResource
 from enterprises.lookups import (
-    AMBIGUOUS,
     CREDIT_CODE_ALIASES,
     INDUSTRY_ALIASES,
     NAME_ALIASES,
     REGION_ALIASES,
-    ambiguous_region_problem,
-    find_industry,
-    find_region,
-    industry_index,
-    region_index,
-    region_problem,
+    IndustryIndex,
+    RegionIndex,
 )
 
 from .access import can_import, enterprise_list
@@ -70,7 +65,8 @@ class EnterpriseResource(SheetResource):
         kind="lookup",
         aliases=REGION_ALIASES,
         help_text=gettext_lazy(
-            "A region's name (南湖区, 嘉兴市南湖区) or GB/T 2260 code (330402)."
+            "A Zhejiang region's name (嘉兴市桐乡市, 桐乡市, or 桐乡 where no other region is "
+            "called so) or its GB/T 2260 code (330483)."
         ),
     )
     industry = SheetField(
@@ -79,7 +75,8 @@ class EnterpriseResource(SheetResource):
         kind="lookup",
         aliases=INDUSTRY_ALIASES,
         help_text=gettext_lazy(
-            "A GB/T 4754-2017 code, with or without its section letter: C1741 or 1741."
+            "A GB/T 4754-2017 class, group or division: its code with or without the "
+            "section letter (3061, C3061), or its Chinese name."
         ),
     )
     address = SheetField(
@@ -163,8 +160,8 @@ class EnterpriseResource(SheetResource):
 
     def begin_import(self, context):
         context.cache.update(
-            regions=region_index(),
-            industries=industry_index(),
+            regions=RegionIndex.load(),
+            industries=IndustryIndex.load(),
             seen_codes={},
             seen_names={},
             source=_("Spreadsheet import: %(file)s") % {"file": context.file_name or context.via},
@@ -216,26 +213,14 @@ class EnterpriseResource(SheetResource):
 
     def _check_lookups(self, row, layout, cache):
         values = row.values
-        region_text = values.pop("region", None)
-        if region_text:
-            region_id = find_region(cache["regions"], region_text)
-            if region_id is None:
-                row.add_problem(layout, "region", region_problem(region_text))
-            elif region_id is AMBIGUOUS:
-                row.add_problem(layout, "region", ambiguous_region_problem(region_text))
-            else:
-                values["region_id"] = region_id
-        industry_text = values.pop("industry", None)
-        if industry_text:
-            industry_id = find_industry(cache["industries"], industry_text)
-            if industry_id is None:
-                row.add_problem(
-                    layout,
-                    "industry",
-                    _("unknown GB/T 4754 industry code “%(value)s”.") % {"value": industry_text},
-                )
-            else:
-                values["industry_id"] = industry_id
+        for field, index in (("region", cache["regions"]), ("industry", cache["industries"])):
+            text = values.pop(field, None)
+            if not text:
+                continue
+            try:
+                values[f"{field}_id"] = index.resolve(text)
+            except ValidationError as error:
+                row.add_problem(layout, field, error.messages[0])
 
     def resolve_batch(self, rows, layout, context):
         candidates = [row for row in rows if not row.problems]

@@ -6,29 +6,37 @@ from django.utils.translation import gettext_lazy as _
 
 from core.api import DayFilter, document_filter
 
+from ..forms import IndustryField, RegionField
+from ..lookups import ALL_INDUSTRY_LEVELS
 from ..models import Enterprise, Industry, Region
 
 
-class RegionTreeFilter(django_filters.ModelChoiceFilter):
-    """A region by GB/T 2260 code; a city or province includes every region below it.
+class RegionTreeFilter(django_filters.Filter):
+    """A region as people write it (code, full or short name; ``RegionIndex.resolve``); a
+    city or the province includes every region below it.
 
     ``field_name`` names the region foreign key of the filtered model
     (``region`` for enterprises, ``region`` — the snapshot at filing — for applications).
     """
 
+    field_class = RegionField
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("queryset", Region.objects.all())
-        kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault(
-            "help_text", _("Region code (GB/T 2260); a city includes its counties and zones.")
+            "help_text",
+            _(
+                "Region: GB/T 2260 code (330483) or name (嘉兴市桐乡市, 桐乡市, 桐乡); a city "
+                "includes its counties and zones."
+            ),
         )
-        super().__init__(*args, **kwargs)
-        document_filter(self, {"type": "string", "maxLength": 12})
+        super().__init__(*args, suggest=False, pk_only=True, max_length=100, **kwargs)
+        document_filter(self, {"type": "string", "maxLength": 100})
 
     def filter(self, queryset, value):
         if value is None:
             return queryset
-        return queryset.filter(**{f"{self.field_name}__in": value.self_and_descendant_ids()})
+        ids = Region(pk=value).self_and_descendant_ids()
+        return queryset.filter(**{f"{self.field_name}__in": ids})
 
 
 def industry_and_descendant_ids(industry):
@@ -41,22 +49,35 @@ def industry_and_descendant_ids(industry):
     ).values_list("pk", flat=True)
 
 
-class IndustryTreeFilter(django_filters.ModelChoiceFilter):
-    """An industry by GB/T 4754 code; a section or division includes its groups and classes."""
+class IndustryTreeFilter(django_filters.Filter):
+    """An industry as people write it (3061, C3061, its name; ``IndustryIndex.resolve``); a
+    section or division includes its groups and classes."""
+
+    field_class = IndustryField
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("queryset", Industry.objects.all())
-        kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault(
-            "help_text", _("Industry code (GB/T 4754); a division includes its classes.")
+            "help_text",
+            _(
+                "Industry (GB/T 4754-2017): code with or without its section letter (3061, "
+                "C3061, C17) or Chinese name; a division includes its classes."
+            ),
         )
-        super().__init__(*args, **kwargs)
-        document_filter(self, {"type": "string", "maxLength": 5})
+        super().__init__(
+            *args,
+            suggest=False,
+            pk_only=True,
+            levels=ALL_INDUSTRY_LEVELS,
+            max_length=100,
+            **kwargs,
+        )
+        document_filter(self, {"type": "string", "maxLength": 100})
 
     def filter(self, queryset, value):
         if value is None:
             return queryset
-        return queryset.filter(**{f"{self.field_name}__in": industry_and_descendant_ids(value)})
+        ids = industry_and_descendant_ids(Industry(pk=value))
+        return queryset.filter(**{f"{self.field_name}__in": ids})
 
 
 class RegionFilter(django_filters.FilterSet):

@@ -31,10 +31,7 @@ from enterprises.lookups import (
     CREDIT_CODE_ALIASES,
     NAME_ALIASES,
     REGION_ALIASES,
-    ambiguous_region_problem,
-    find_region,
-    region_index,
-    region_problem,
+    RegionIndex,
 )
 from enterprises.models import Enterprise
 from enterprises.validators import validate_credit_code
@@ -273,7 +270,7 @@ class ResultListResource(SheetResource):
             calls=calls,
             call_index=index,
             rules=rules,
-            regions=region_index(),
+            regions=RegionIndex.load(),
             choices={kind: choice_index(c) for kind, c in TIER_CHOICES.items() if c},
             categories=choice_index(ProjectCategory),
             seen_rows={},
@@ -301,13 +298,10 @@ class ResultListResource(SheetResource):
             self._check_consistent(row, layout, cache, name, code)
         region_text = values.pop("region", None)
         if region_text:
-            region_id = find_region(cache["regions"], region_text)
-            if region_id is None:
-                row.add_problem(layout, "region", region_problem(region_text))
-            elif region_id is AMBIGUOUS:
-                row.add_problem(layout, "region", ambiguous_region_problem(region_text))
-            else:
-                values["region_id"] = region_id
+            try:
+                values["region_id"] = cache["regions"].resolve(region_text)
+            except ValidationError as error:
+                row.add_problem(layout, "region", error.messages[0])
         if call is None:
             return
         self._check_tier_and_amount(row, layout, cache, call)

@@ -182,8 +182,8 @@ def test_every_bad_row_is_reported_and_rejected_rows_are_written_beside_the_file
     status, output = run_import(path)
 
     assert status == 1
-    assert "Row 2, column C “所在地区”: unknown region “西湖区”" in output
-    assert "Row 3, column D “行业代码”: unknown GB/T 4754 industry code “9999”" in output
+    assert "Row 2, column C “所在地区”: “西湖区” is not a region of Zhejiang" in output
+    assert "Row 3, column D “行业代码”: “9999” is not a GB/T 4754-2017 industry" in output
     assert "Row 4, column A “统一社会信用代码”: duplicate within the file: row 2" in output
     assert "Row 5, column B “企业名称”: “已有企业有限公司” is already registered" in output
     assert "Row 6, column B “企业名称”: the legal name is missing" in output
@@ -195,7 +195,7 @@ def test_every_bad_row_is_reported_and_rejected_rows_are_written_beside_the_file
     assert list(rows[0][1:9]) == CHINESE
     assert [row[0] for row in rows[1:]] == [2, 3, 4, 5, 6]
     assert rows[1][2] == "甲有限公司"
-    assert "unknown region" in rows[1][-1]
+    assert "is not a region of Zhejiang" in rows[1][-1]
 
 
 def test_credit_code_that_excel_rounded_to_a_number_is_explained(tmp_path, places, code):
