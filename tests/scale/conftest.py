@@ -52,4 +52,5 @@ def records(enterprise, applicant, officer, staff):
     )
     AuditEntry.objects.create(actor=staff, action=AuditEntry.Action.choices[0][0])
     OutgoingEmail.objects.create(to=applicant.email, subject="Read me", body="Read me")
+    factories.api_key(applicant, name="monthly-report")
     return application
