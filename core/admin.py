@@ -13,7 +13,7 @@ from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import DataError, connections, router, transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -369,3 +369,56 @@ class ReadOnlyTabularInline(DeskInlineMixin, admin.TabularInline):
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields or ()
+
+
+class TreeListFilter(admin.SimpleListFilter):
+    """A list filter over a tree of reference rows (a model with ``parent``: regions,
+    industries), for a foreign key of the listed model.
+
+    It lists the way down to the chosen row (its ancestors), the row itself and its
+    children: a handful of links at any depth, never the hundreds of rows of a complete
+    table. A row filters the list to itself and everything below it. Subclass it with
+    ``field_name`` (the foreign key), ``title`` and ``depth`` (how many levels may lie
+    below a row).
+    """
+
+    field_name = ""
+    depth = 3
+
+    def __init__(self, request, params, model, model_admin):
+        self.parameter_name = f"{self.field_name}__tree"
+        self.tree = model._meta.get_field(self.field_name).related_model
+        super().__init__(request, params, model, model_admin)
+
+    def chosen(self):
+        value = self.value()
+        if not value:
+            return None
+        if not value.isdigit():
+            raise IncorrectLookupParameters(_("Choose a row of the list."))
+        return self.tree.objects.filter(pk=value).first()
+
+    def lookups(self, request, model_admin):
+        chosen = self.chosen()
+        if chosen is None:
+            return [(str(row.pk), str(row)) for row in self.tree.objects.filter(parent=None)]
+        path, row = [], chosen
+        while row is not None and len(path) <= self.depth:
+            path.insert(0, row)
+            row = row.parent
+        children = self.tree.objects.filter(parent=chosen)
+        above = [(str(row.pk), "\u2003" * level + str(row)) for level, row in enumerate(path)]
+        below = [(str(row.pk), "\u2003" * len(path) + str(row)) for row in children]
+        return above + below
+
+    def queryset(self, request, queryset):
+        chosen = self.chosen()
+        if self.value() and chosen is None:
+            return queryset.none()
+        if chosen is None:
+            return queryset
+        below = Q(pk=chosen.pk)
+        for level in range(1, self.depth + 1):
+            below |= Q(**{"__".join(["parent"] * level): chosen.pk})
+        ids = self.tree.objects.filter(below).values_list("pk", flat=True)
+        return queryset.filter(**{f"{self.field_name}__in": ids})

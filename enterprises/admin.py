@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import admin as core_admin
-from core.admin import HistoryReadOnlyMixin, ServiceAddForm, ServiceAddMixin
+from core.admin import HistoryReadOnlyMixin, ServiceAddForm, ServiceAddMixin, TreeListFilter
 from core.paginators import EstimatedCountPaginator
 from core.sheets.admin import SheetImportExportMixin
 
@@ -119,6 +119,18 @@ class MembershipInline(StaffOnlyMixin, DeskInlineMixin, admin.TabularInline):
         return membership_list(user=request.user).select_related("user")
 
 
+class RegionTreeFilter(TreeListFilter):
+    title = gettext_lazy("region")
+    field_name = "region"
+    depth = 2  # province → city → county-level unit
+
+
+class IndustryTreeFilter(TreeListFilter):
+    title = gettext_lazy("industry")
+    field_name = "industry"
+    depth = 3  # section → division → group → class
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(
     EnterpriseImportExportMixin, HistoryReadOnlyMixin, DeskAdminMixin, SimpleHistoryAdmin
@@ -132,7 +144,7 @@ class EnterpriseAdmin(
     ]
     # Choices from the small region and industry tables, not SELECT DISTINCT over
     # every enterprise on each page view.
-    list_filter = ["region", "above_designated_size", "industry"]
+    list_filter = [RegionTreeFilter, "above_designated_size", IndustryTreeFilter]
     list_select_related = ["region", "industry"]
     search_fields = ["name", "name_en", "unified_social_credit_code", "legal_representative"]
     search_help_text = gettext_lazy("Legal or English name, credit code, legal representative.")
