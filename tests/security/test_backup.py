@@ -6,6 +6,7 @@ PostgreSQL with DATABASE_URL): their dumps and swaps differ."""
 import hashlib
 import io
 import json
+import re
 import shutil
 import subprocess
 import tarfile
@@ -153,10 +154,12 @@ def leftovers(media: Path) -> list[str]:
     """Scratch databases and unpacked folders a restore left behind."""
     found = [p.name for p in media.parent.iterdir() if "-restore-" in p.name]
     if connection.vendor == "postgresql":
+        # This test database's own only: other runs may share the server.
+        prefix = re.escape(connection.settings_dict["NAME"][:40])
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT datname FROM pg_database "
-                "WHERE datname ~ '_(restore|replaced)_[0-9a-f]{12}$'"
+                "SELECT datname FROM pg_database WHERE datname ~ %s",
+                [f"^{prefix}_(restore|replaced)_[0-9a-f]{{12}}$"],
             )
             found += [name for (name,) in cursor.fetchall()]
     return found
