@@ -56,7 +56,8 @@ def test_only_a_digest_of_the_key_is_stored_and_backed_up(administrator, service
     assert stored["digest"] == hashlib.sha512(key.encode()).hexdigest()
     assert key not in {str(value) for value in stored.values()}
     assert key.startswith(stored["token_key"]) and len(stored["token_key"]) == 15
-    # What a backup carries: every row of every table, as the serializers write it.
+    # Every row of every table, as the serializers write it: what the database holds, and
+    # so what a backup (a copy of the database) carries.
     dump = StringIO()
     call_command("dumpdata", stdout=dump)
     assert stored["digest"] in dump.getvalue()
