@@ -5,28 +5,19 @@ the user name (``auth.User`` has no phone field) and an email address both as
 the email and, when there is no mobile number, as the user name.
 """
 
-import re
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 
-MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+from core.values import is_mobile, parse_mobile
+
+__all__ = ["EmailOrMobileBackend", "find_user", "is_mobile", "normalise_mobile"]
 
 
 def normalise_mobile(value: str) -> str:
-    """Drop blanks, hyphens and a +86/0086 prefix that people type out of habit."""
-    digits = re.sub(r"[\s\-()]", "", value or "")
-    for prefix in ("+86", "0086"):
-        if digits.startswith(prefix):
-            digits = digits[len(prefix) :]
-    if len(digits) == 13 and digits.startswith("86"):
-        digits = digits[2:]
-    return digits
-
-
-def is_mobile(value: str) -> bool:
-    return bool(MOBILE_PATTERN.match(normalise_mobile(value)))
+    """A mobile number as stored (``core.values.parse_mobile``: 13812345678 for
+    +86 138-1234-5678), or the value trimmed when it is not one."""
+    return parse_mobile(value) if is_mobile(value) else (value or "").strip()
 
 
 def find_user(identifier: str):

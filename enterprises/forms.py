@@ -1,16 +1,14 @@
 """Portal forms for accounts and enterprises. They validate input; services write."""
 
-import re
-
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.validators import RegexValidator
 from django.db.models import Model
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .auth import MOBILE_PATTERN, normalise_mobile
+from core.forms import CreditCodeField, MobileField
+
 from .lookups import (
     ENTERPRISE_INDUSTRY_LEVELS,
     IndustryIndex,
@@ -20,12 +18,6 @@ from .lookups import (
 )
 from .models import Enterprise, Industry, Region
 from .services import PROFILE_FIELDS, REGISTRATION_FIELDS
-from .validators import normalise_credit_code, validate_credit_code
-
-phone_validator = RegexValidator(
-    re.compile(r"^[0-9+\-\s()]{7,20}$"),
-    _("Enter a phone number: digits, optionally with +, - and spaces."),
-)
 
 
 class SignUpForm(forms.Form):
@@ -36,12 +28,12 @@ class SignUpForm(forms.Form):
         help_text=_("Needed to receive notices and to reset a forgotten password."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    mobile = forms.CharField(
+    mobile = MobileField(
         label=_("Mobile number"),
         required=False,
         max_length=20,
         help_text=_("A mainland China mobile number, 11 digits starting with 1."),
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        widget=forms.TextInput(attrs={"autocomplete": "tel"}),
     )
     password1 = forms.CharField(
         label=_("Password"),
@@ -54,14 +46,6 @@ class SignUpForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-
-    def clean_mobile(self):
-        mobile = normalise_mobile(self.cleaned_data.get("mobile", ""))
-        if mobile and not MOBILE_PATTERN.match(mobile):
-            raise forms.ValidationError(
-                _("Enter a mainland China mobile number: 11 digits starting with 1.")
-            )
-        return mobile
 
     def clean_email(self):
         return self.cleaned_data.get("email", "").strip().lower()
@@ -109,15 +93,10 @@ class PortalLoginForm(AuthenticationForm):
 class CreditCodeForm(forms.Form):
     """Step one of linking to an enterprise: which one, by its credit code."""
 
-    credit_code = forms.CharField(
+    credit_code = CreditCodeField(
         label=_("Unified social credit code"),
-        max_length=30,
         help_text=_("The 18 characters printed on the business licence."),
-        validators=[validate_credit_code],
     )
-
-    def clean_credit_code(self):
-        return normalise_credit_code(self.cleaned_data["credit_code"])
 
 
 class LookupInput(forms.TextInput):
@@ -257,8 +236,6 @@ class EnterpriseFormMixin:
         for name in self.required_fields:
             self.fields[name].required = True
         self.fields["contact_phone"].required = True
-        self.fields["contact_phone"].validators.append(phone_validator)
-        self.fields["contact_phone"].widget.attrs["inputmode"] = "tel"
 
 
 class EnterpriseRegistrationForm(EnterpriseFormMixin, forms.ModelForm):
@@ -269,16 +246,12 @@ class EnterpriseRegistrationForm(EnterpriseFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_fields()
-        # Longer than 18 so that a code pasted with blanks reaches the checksum message.
-        self.fields["unified_social_credit_code"] = forms.CharField(
-            label=_("Unified social credit code"),
-            max_length=30,
-            help_text=_("The 18 characters printed on the business licence."),
-            validators=[validate_credit_code],
-        )
+        code_field = self.fields["unified_social_credit_code"]
+        code_field.required = True
+        code_field.help_text = _("The 18 characters printed on the business licence.")
 
     def clean_unified_social_credit_code(self):
-        code = normalise_credit_code(self.cleaned_data.get("unified_social_credit_code") or "")
+        code = self.cleaned_data.get("unified_social_credit_code") or ""
         if code and Enterprise.objects.filter(unified_social_credit_code=code).exists():
             raise forms.ValidationError(
                 _(

@@ -11,6 +11,7 @@ from knox.models import AbstractAuthToken
 from knox.settings import CONSTANTS
 from simple_history.models import HistoricalRecords
 
+from core.fields import CreditCodeField, EmailAddressField, PhoneNumberField
 from core.managers import CodeNaturalKeyManager
 
 from .validators import normalise_credit_code, validate_credit_code
@@ -125,7 +126,7 @@ class Enterprise(models.Model):
 
     name = models.CharField(_("legal name"), max_length=200, unique=True)
     name_en = models.CharField(_("English name"), max_length=255, blank=True)
-    unified_social_credit_code = models.CharField(
+    unified_social_credit_code = CreditCodeField(
         _("unified social credit code"),
         max_length=18,
         unique=True,
@@ -152,8 +153,8 @@ class Enterprise(models.Model):
     address = models.CharField(_("address"), max_length=255, blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
-    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = PhoneNumberField(_("contact phone"), max_length=30, blank=True)
+    contact_email = EmailAddressField(_("contact email"), blank=True)
     above_designated_size = models.BooleanField(_("above designated size"), default=False)
     description = models.TextField(
         _("description"), blank=True, help_text=_("What is known of the enterprise, with sources.")

@@ -7,7 +7,6 @@ erases a stored value. See ``docs/spreadsheets.md`` for the columns.
 """
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,7 +30,7 @@ from enterprises.lookups import (
 
 from .access import can_import, enterprise_list
 from .models import Enterprise
-from .validators import validate_credit_code
+from .validators import parse_credit_code
 
 
 def _max(field_name: str) -> int:
@@ -94,13 +93,19 @@ class EnterpriseResource(SheetResource):
     contact_phone = SheetField(
         "contact_phone",
         "联系电话",
+        kind="phone",
         max_length=_max("contact_phone"),
         aliases=("联系方式", "电话", "手机", "联系人电话", "联系人手机"),
+        help_text=gettext_lazy(
+            "A mobile number (13812345678) or a landline with its area code "
+            "(0573-82345678, an extension as 0573-82345678-801)."
+        ),
     )
     name_en = SheetField("name_en", "英文名称", max_length=_max("name_en"), aliases=("英文名",))
     contact_email = SheetField(
         "contact_email",
         "电子邮箱",
+        kind="email",
         max_length=_max("contact_email"),
         aliases=("邮箱", "电子邮件", "联系邮箱", "email"),
     )
@@ -175,7 +180,7 @@ class EnterpriseResource(SheetResource):
             row.add_problem(layout, "unified_social_credit_code", _("the credit code is missing."))
         elif code:
             try:
-                validate_credit_code(code)
+                values["unified_social_credit_code"] = code = parse_credit_code(code)
             except ValidationError as error:
                 row.add_problem(layout, "unified_social_credit_code", error.messages[0])
             else:
@@ -199,16 +204,6 @@ class EnterpriseResource(SheetResource):
                     _("duplicate within the file: row %(row)s has the same name.") % {"row": first},
                 )
         self._check_lookups(row, layout, cache)
-        email = values.get("contact_email")
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                row.add_problem(
-                    layout,
-                    "contact_email",
-                    _("“%(value)s” is not an email address.") % {"value": email},
-                )
         row.label = f"{name} {code}".strip()
 
     def _check_lookups(self, row, layout, cache):

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import MoneyField
+
 from .models import (
     Attachment,
     DesignationDetail,
@@ -29,12 +31,10 @@ class ApplicationForm(forms.Form):
         max_length=255,
         help_text=_("A short name for this application, for example the product's name."),
     )
-    requested_amount = forms.DecimalField(
+    requested_amount = MoneyField(
         label=_("Requested amount (yuan)"),
         required=False,
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
+        help_text=_("In yuan (125000 or 125,000元), or in 万元 (12.5万元)."),
     )
 
     def __init__(self, *args, kind, enterprises=None, **kwargs):

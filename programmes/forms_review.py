@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ContactField
+
 from . import access
 from .workflow import MOVES
 
@@ -175,7 +177,7 @@ class ObjectionForm(forms.Form):
     """Anyone's objection to an application in public notice."""
 
     name = forms.CharField(label=_("Your name"), max_length=100)
-    contact = forms.CharField(
+    contact = ContactField(
         label=_("Phone or email"),
         max_length=100,
         help_text=_("So that the bureau can reach you about your objection. Not published."),

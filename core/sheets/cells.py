@@ -1,22 +1,26 @@
 """Cells as real sheets carry them: blanks of every width, codes stored as numbers,
 amounts with separators, 元 or 万, dates in any of the usual forms or as Excel serials.
+
+Money, dates, phone numbers, email addresses and percentages are read by the rules
+of ``core.values``, the same that forms and the API use; a refusal becomes a
+``CellError`` with that rule's message.
 """
 
 import datetime
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from .. import values
 from ..exports import strip_neutralisation
+from ..values import BLANKS
 
-#: Characters that sheets use as blanks besides ASCII whitespace.
-BLANKS = "\u3000\u00a0\ufeff\u200b\u200c\u200d\u2060"
 _BLANK_RE = re.compile(f"[\\s{BLANKS}]+")
 #: Excel keeps 15 significant digits: a longer code typed as a number has lost some.
 EXCEL_DIGITS = 15
-EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
 class CellError(ValueError):
@@ -75,48 +79,73 @@ def number_as_code(value) -> str | None:
     return None
 
 
-_NUMBER_JUNK = re.compile(r"[,，\s¥￥元" + BLANKS + "]")
+def _cell(parse, value, **kwargs):
+    """``parse`` (a ``core.values`` rule) on a cell; its refusal as a ``CellError``."""
+    if type(value) is str:
+        value = clean_text(value)  # without the quote that exports put before "-5"
+    try:
+        return parse(value, **kwargs)
+    except ValidationError as error:
+        raise CellError(error.messages[0]) from None
 
 
 def parse_decimal(value, *, wan: bool = False) -> Decimal | None:
-    """An amount; ``万`` (ten thousand) is understood, and ``wan`` says the column is in 万元."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise CellError(_("“%(value)s” is not a number.") % {"value": value})
-    if isinstance(value, int | Decimal):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))
-    else:
-        text = _NUMBER_JUNK.sub("", unicodedata.normalize("NFKC", clean_text(value)))
-        if not text:
-            return None
-        multiplier = 1
-        if text.endswith("万"):
-            text, multiplier = text[:-1], 10000
-        try:
-            number = Decimal(text) * multiplier
-        except InvalidOperation:
-            raise CellError(
-                _("“%(value)s” is not a number.") % {"value": clean_text(value)}
-            ) from None
-    if not number.is_finite():
-        raise CellError(_("“%(value)s” is not a number.") % {"value": clean_text(value)})
-    if wan:
-        number *= 10000
-    if number < 0:
-        raise CellError(_("The amount cannot be negative."))
-    return number.quantize(Decimal("0.01"))
+    """An amount of money (``values.parse_money``); ``wan`` says the column is in 万元."""
+    return _cell(values.parse_money, value, unit=values.WAN if wan else values.YUAN)
+
+
+def parse_date(value) -> datetime.date | None:
+    """A date (``values.parse_date``), Excel's serial numbers included."""
+    return _cell(values.parse_date, value, serial=True)
+
+
+def parse_phone(value) -> str:
+    """A phone number (``values.parse_phone``). A landline typed as a number has lost
+    its leading 0 (57382345678): it is read with the 0 put back."""
+    if type(value) is str:
+        value = clean_text(value)
+    try:
+        return values.parse_phone(value)
+    except ValidationError as error:
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+            try:
+                return values.parse_phone(f"0{value:.0f}")
+            except ValidationError:
+                pass
+        raise CellError(error.messages[0]) from None
+
+
+def parse_email(value) -> str:
+    return _cell(values.parse_email, value)
+
+
+def parse_contact(value) -> str:
+    return _cell(values.parse_contact, value)
+
+
+def parse_percentage(value) -> Decimal | None:
+    return _cell(values.parse_percentage, value)
+
+
+_WHOLE_RE = re.compile(r"^\d+$")
 
 
 def parse_int(value) -> int | None:
-    number = parse_decimal(value)
-    if number is None:
-        return None
-    if number != number.to_integral_value():
+    """A whole number, not negative (a count of staff, a readiness level)."""
+    if value is None or isinstance(value, bool):
+        if value is None:
+            return None
         raise CellError(_("“%(value)s” is not a whole number.") % {"value": clean_text(value)})
-    return int(number)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and value >= 0:
+        return value
+    text = _BLANK_RE.sub("", unicodedata.normalize("NFKC", clean_text(value))).replace(",", "")
+    if not text:
+        return None
+    if not _WHOLE_RE.match(text):
+        raise CellError(_("“%(value)s” is not a whole number.") % {"value": clean_text(value)})
+    return int(text)
 
 
 _TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "规上", "对"}
@@ -140,32 +169,6 @@ def parse_bool(value) -> bool | None:
     )
 
 
-_DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-
-
-def parse_date(value) -> datetime.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
-        return EXCEL_EPOCH + datetime.timedelta(days=int(value))
-    text = unicodedata.normalize("NFKC", clean_text(value))
-    if not text:
-        return None
-    match = _DATE_RE.match(text)
-    if match:
-        try:
-            return datetime.date(*(int(part) for part in match.groups()))
-        except ValueError:
-            pass
-    raise CellError(
-        _("“%(value)s” is not a date; write it as 2024-06-30.") % {"value": clean_text(value)}
-    )
-
-
 PARSERS = {
     "text": clean_text,
     "code": clean_code,
@@ -175,4 +178,8 @@ PARSERS = {
     "int": parse_int,
     "bool": parse_bool,
     "date": parse_date,
+    "phone": parse_phone,
+    "email": parse_email,
+    "contact": parse_contact,
+    "percentage": parse_percentage,
 }

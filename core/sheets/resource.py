@@ -227,7 +227,7 @@ class SheetResource(ModelResource):
             sheet.column_dimensions[letter].width = max(
                 14, 2 * len(str(sheet_field.column_name)) + 4
             )
-            if sheet_field.kind in {"code", "lookup", "text"}:
+            if sheet_field.kind in {"code", "lookup", "text", "phone", "email", "contact"}:
                 # Text format keeps Excel from turning codes into numbers.
                 sheet.column_dimensions[letter].number_format = "@"
         sheet.freeze_panes = "A2"

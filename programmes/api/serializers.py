@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from core.serializers import MoneyField, ValueModelSerializer
 from enterprises.models import Enterprise
 
 from ..access import call_list, filing_enterprise_list
@@ -160,13 +161,13 @@ class CallSerializer(serializers.ModelSerializer):
 # --- Application details, one per kind ----------------------------------------------
 
 
-class ProductDetailSerializer(serializers.ModelSerializer):
+class ProductDetailSerializer(ValueModelSerializer):
     class Meta:
         model = ProductDetail
         exclude = ["id", "application"]
 
 
-class ProjectDetailSerializer(serializers.ModelSerializer):
+class ProjectDetailSerializer(ValueModelSerializer):
     class Meta:
         model = ProjectDetail
         exclude = ["id", "application"]
@@ -180,7 +181,7 @@ class ProjectDetailSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class DesignationDetailSerializer(serializers.ModelSerializer):
+class DesignationDetailSerializer(ValueModelSerializer):
     class Meta:
         model = DesignationDetail
         exclude = ["id", "application"]
@@ -416,9 +417,7 @@ class ApplicationCreateSerializer(_DetailInputMixin, serializers.Serializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.none())
     call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.none())
     title = serializers.CharField(max_length=255)
-    requested_amount = serializers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
-    )
+    requested_amount = MoneyField(required=False, allow_null=True)
     product_detail = ProductDetailSerializer(required=False, allow_null=True)
     project_detail = ProjectDetailSerializer(required=False, allow_null=True)
     designation_detail = DesignationDetailSerializer(required=False, allow_null=True)
@@ -441,9 +440,7 @@ class ApplicationUpdateSerializer(_DetailInputMixin, serializers.Serializer):
     """Changes to a draft or returned application; omitted fields keep their value."""
 
     title = serializers.CharField(max_length=255, required=False)
-    requested_amount = serializers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
-    )
+    requested_amount = MoneyField(required=False, allow_null=True)
     product_detail = ProductDetailSerializer(required=False, allow_null=True, partial=True)
     project_detail = ProjectDetailSerializer(required=False, allow_null=True, partial=True)
     designation_detail = DesignationDetailSerializer(required=False, allow_null=True, partial=True)

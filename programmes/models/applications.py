@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from core.fields import DateField, MoneyField
 from enterprises.models import Enterprise, Region
 
 from ..workflow import MOVES, Move, Status
@@ -75,10 +76,10 @@ class Application(FSMModelMixin, WorkflowMethods, models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    requested_amount = models.DecimalField(
+    requested_amount = MoneyField(
         _("requested amount (yuan)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
     )
-    awarded_amount = models.DecimalField(
+    awarded_amount = MoneyField(
         _("awarded amount (yuan)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
     )
     source = models.CharField(
@@ -271,7 +272,7 @@ class ProductDetail(models.Model):
     )
     key_indicators = models.TextField(_("key indicators"), blank=True)
     intellectual_property = models.TextField(_("intellectual property"), blank=True)
-    first_sold_on = models.DateField(_("first commercial sale"), null=True, blank=True)
+    first_sold_on = DateField(_("first commercial sale"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -313,11 +314,11 @@ class ProjectDetail(models.Model):
     category = models.CharField(
         _("category"), max_length=30, choices=ProjectCategory.choices, blank=True
     )
-    total_investment = models.DecimalField(
+    total_investment = MoneyField(
         _("total investment (yuan)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
     )
-    starts_on = models.DateField(_("project starts"), null=True, blank=True)
-    ends_on = models.DateField(_("project ends"), null=True, blank=True)
+    starts_on = DateField(_("project starts"), null=True, blank=True)
+    ends_on = DateField(_("project ends"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -353,13 +354,13 @@ class DesignationDetail(models.Model):
         _("level sought"), max_length=20, choices=Level.choices, blank=True
     )
     rd_staff = models.PositiveIntegerField(_("R&D staff"), null=True, blank=True)
-    rd_spending = models.DecimalField(
+    rd_spending = MoneyField(
         _("R&D spending (yuan)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
     )
-    equipment_value = models.DecimalField(
+    equipment_value = MoneyField(
         _("R&D equipment value (yuan)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
     )
-    municipal_recognised_on = models.DateField(
+    municipal_recognised_on = DateField(
         _("municipal recognition date"),
         null=True,
         blank=True,

@@ -9,6 +9,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import DateField, MoneyField
+
 from .applications import Application
 from .catalogue import MONEY, NON_NEGATIVE, Level
 
@@ -24,9 +26,9 @@ class Designation(models.Model):
     )
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     certificate_number = models.CharField(_("certificate number"), max_length=60, blank=True)
-    designated_on = models.DateField(_("designated on"), null=True, blank=True)
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    designated_on = DateField(_("designated on"), null=True, blank=True)
+    valid_from = DateField(_("valid from"), null=True, blank=True)
+    valid_until = DateField(_("valid until"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
@@ -77,7 +79,7 @@ class Evaluation(models.Model):
         related_name="evaluations",
     )
     period = models.CharField(_("period"), max_length=20, help_text=_("For example 2023–2024."))
-    evaluated_on = models.DateField(_("evaluated on"))
+    evaluated_on = DateField(_("evaluated on"))
     score = models.DecimalField(
         _("score"),
         max_digits=5,
@@ -122,8 +124,8 @@ class Disbursement(models.Model):
         on_delete=models.PROTECT,
         related_name="disbursements",
     )
-    amount = models.DecimalField(_("amount (yuan)"), validators=NON_NEGATIVE, **MONEY)
-    paid_on = models.DateField(_("paid on"))
+    amount = MoneyField(_("amount (yuan)"), validators=NON_NEGATIVE, **MONEY)
+    paid_on = DateField(_("paid on"))
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

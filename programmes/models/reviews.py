@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import ContactField
+
 from .applications import Application
 from .catalogue import ScoreCriterion
 
@@ -28,6 +30,12 @@ class ReviewAssignment(models.Model):
         related_name="review_assignments",
     )
     assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+    due_on = models.DateField(
+        _("review due by"),
+        null=True,
+        blank=True,
+        help_text=_("The day by which the expert submits the score sheet."),
+    )
     no_conflict_declared_at = models.DateTimeField(
         _("no conflict of interest declared"), null=True, blank=True
     )
@@ -90,7 +98,7 @@ class Objection(models.Model):
         related_name="objections",
     )
     name = models.CharField(_("name"), max_length=100)
-    contact = models.CharField(_("phone or email"), max_length=100)
+    contact = ContactField(_("phone or email"), max_length=100)
     text = models.TextField(_("objection"))
     lodged_at = models.DateTimeField(_("lodged"), auto_now_add=True)
     handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
