@@ -129,7 +129,7 @@ def sheet_import(
 
 def _run(resource, layout, below, context, result, alias, collect_preview) -> None:
     resource.begin_import(context)
-    for batch in batches(data_rows(below), resource.sheet_batch_size):
+    for batch in batches(data_rows(below, layout), resource.sheet_batch_size):
         for row in batch:
             layout.read(row)
             resource.check_row(row, layout, context)

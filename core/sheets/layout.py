@@ -1,9 +1,11 @@
 """Reading the spreadsheets bureaus actually receive: columns, header row, rows, problems.
 
-Real sheets carry a title row or merged cells above the header and empty rows
-at the end; ``.cells`` reads their cells and ``.readers`` streams their rows.
-This module finds the header row, maps its cells to columns, and describes
-every problem by the row number and column letter the user sees in Excel.
+Real sheets carry a title row, a notes row or merged cells above the header, a
+header of two rows under merged group titles (联系人 over 姓名 and 电话), a 序号
+column, and empty, numbered-only or 合计 rows at the end; ``.cells`` reads their
+cells and ``.readers`` streams their rows. This module finds the header, maps its
+cells to columns, skips the rows that hold no data, and describes every problem by
+the row number and column letter the user sees in Excel.
 """
 
 import itertools
@@ -40,6 +42,10 @@ from .readers import (  # noqa: F401  (re-exported)
 
 #: How many rows from the top may hold titles, notes and merged cells.
 HEADER_SCAN_ROWS = 30
+#: Headings of a running-number column: expected, never a field, never "ignored".
+SERIAL_HEADINGS = {"序号", "序", "no", "no.", "#", "行号"}
+#: What a totals row says in its first cell; such a row is not data.
+TOTAL_ROW_LABELS = {"合计", "总计", "小计", "共计", "total"}
 #: The columns added to a rejected-rows file.
 ROW_NUMBER_TITLE = "原行号"
 ERROR_TITLE = "错误原因"
@@ -189,6 +195,8 @@ class SheetLayout:
     columns: dict  # field name → column index
     fields: dict  # field name → SheetField
     ignored: list
+    #: The first row of a two-row header, when the header has two rows.
+    first_header_row: int | None = None
 
     def column_of(self, field_name: str) -> tuple[str, str]:
         index = self.columns.get(field_name)
@@ -212,6 +220,40 @@ class SheetLayout:
 
 def _is_blank(cells: Sequence) -> bool:
     return all(cell is None or (type(cell) is str and not cell.strip(_STRIP)) for cell in cells)
+
+
+def _cell(cells: Sequence, index: int):
+    return cells[index] if index < len(cells) else None
+
+
+def _two_row_header(top: Sequence, bottom: Sequence, field_for) -> list[str]:
+    """The headings of a header in two rows, column by column.
+
+    A group title merged across columns (联系人 over 姓名 and 电话) is read in its
+    first cell only, so a blank top cell takes the title on its left; a heading
+    merged down both rows is read in the top cell. Where both rows speak, the
+    heading is the first of title + sub-heading (联系人电话), the sub-heading alone
+    (电话) and the title alone that names a column.
+    """
+    headings, group = [], ""
+    for index in range(max(len(top), len(bottom))):
+        upper, lower = clean_text(_cell(top, index)), clean_text(_cell(bottom, index))
+        if upper:
+            group = upper
+        elif lower:
+            upper = group
+        if not lower or lower == upper:
+            headings.append(upper)
+        elif not upper:
+            headings.append(lower)
+        else:
+            candidates = (upper + lower, lower, upper)
+            headings.append(next((c for c in candidates if field_for(c)), upper + lower))
+    return headings
+
+
+def _is_serial_heading(cell) -> bool:
+    return header_key(cell) in SERIAL_HEADINGS
 
 
 def detect_layout(
@@ -269,13 +311,33 @@ def detect_layout(
             % {"count": HEADER_SCAN_ROWS, "columns": expected},
         )
         return None, [problem], iter(())
-    header_row, header, _found = best
+    header_row, header, found = best
+    first_header_row = None
+    # A header in two rows: the best row and the one above or below it, when together
+    # they name more columns than the best row alone.
+    by_number = dict(consumed)
+    if header_row + 1 not in by_number and found < len(fields):
+        for number, cells in rows:
+            consumed.append((number, cells))
+            by_number[number] = cells
+            break
+    pairs = [
+        (header_row - 1, header_row, by_number.get(header_row - 1), header),
+        (header_row, header_row + 1, header, by_number.get(header_row + 1)),
+    ]
+    for upper_row, lower_row, upper, lower in pairs:
+        if upper is None or lower is None or _is_blank(upper) or _is_blank(lower):
+            continue
+        combined = _two_row_header(upper, lower, field_for)
+        count = len({field_for(cell) for cell in combined} - {None})
+        if count > found:
+            first_header_row, header_row, header, found = upper_row, lower_row, combined, count
     below = [(number, cells) for number, cells in consumed if number > header_row]
     columns, ignored, problems = {}, [], []
     for index, cell in enumerate(header):
         name = field_for(cell)
         if name is None:
-            if clean_text(cell):
+            if clean_text(cell) and not _is_serial_heading(cell):
                 ignored.append(clean_text(cell))
             continue
         if name in columns:
@@ -303,15 +365,28 @@ def detect_layout(
                     % {"title": sheet_field.column_name, "name": name},
                 )
             )
-    layout = SheetLayout(header_row, header, columns, fields, ignored)
+    layout = SheetLayout(header_row, header, columns, fields, ignored, first_header_row)
     return layout, problems, itertools.chain(below, rows)
 
 
-def data_rows(rows: Iterable[tuple[int, Sequence]]) -> Iterator[SheetRow]:
-    """The non-blank rows below the header (blank rows, such as trailing ones, are skipped)."""
+def data_rows(rows: Iterable[tuple[int, Sequence]], layout: SheetLayout) -> Iterator[SheetRow]:
+    """The rows below the header that hold data.
+
+    Skipped: blank rows (trailing ones too), rows whose known columns are all blank
+    (a 序号 column numbered further than the data, a stray note in an unknown
+    column), and a totals row (合计 in its first cell).
+    """
+    indexes = sorted(layout.columns.values())
     for number, cells in rows:
-        if not _is_blank(cells):
-            yield SheetRow(number=number, raw=cells)
+        if _is_blank(cells):
+            continue
+        width = len(cells)
+        if _is_blank([cells[index] for index in indexes if index < width]):
+            continue
+        first = next((cell for cell in cells if not _is_blank((cell,))), None)
+        if header_key(first) in TOTAL_ROW_LABELS:
+            continue
+        yield SheetRow(number=number, raw=cells)
 
 
 def batches(iterable: Iterable, size: int) -> Iterator[list]:

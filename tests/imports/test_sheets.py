@@ -10,6 +10,7 @@ from core.sheets.layout import (
     SheetField,
     clean_code,
     clean_text,
+    data_rows,
     detect_layout,
     parse_bool,
     parse_date,
@@ -161,3 +162,47 @@ def test_the_collector_threshold_is_restored_after_nested_imports():
         assert gc.get_threshold() == raised
     assert raised[0] > before[0]
     assert gc.get_threshold() == before
+
+
+def test_a_header_in_two_rows_under_a_merged_group_title_is_read_as_one():
+    fields = {
+        "code": SheetField("code", "统一社会信用代码", kind="code", required=True),
+        "name": SheetField("name", "企业名称", required=True),
+        "contact": SheetField("contact", "联系人", aliases=("联系人姓名",)),
+        "phone": SheetField("phone", "联系电话", aliases=("联系人电话",)),
+    }
+    for key, value in fields.items():
+        value.name = key
+    rows = iter(
+        [
+            (1, ["序号", "统一社会信用代码", "企业名称", "联系人", None]),
+            (2, [None, None, None, "姓名", "电话"]),
+            (3, [1, "913304020000000042", "甲", "张三", "13812345678"]),
+        ]
+    )
+
+    layout, problems, below = detect_layout(fields, rows)
+
+    assert problems == []
+    assert (layout.first_header_row, layout.header_row) == (1, 2)
+    assert layout.columns == {"code": 1, "name": 2, "contact": 3, "phone": 4}
+    assert layout.column_of("phone") == ("联系人电话", "E")
+    assert layout.ignored == []
+    assert [number for number, _cells in below] == [3]
+
+
+def test_rows_without_data_in_any_known_column_and_totals_rows_are_skipped():
+    layout, _problems, below = detect_layout(
+        FIELDS,
+        iter(
+            [
+                (1, ["序号", "统一社会信用代码", "企业名称", "金额", "备注"]),
+                (2, [1, "913304020000000042", "甲", 10, None]),
+                (3, [2, None, None, None, "待补充"]),
+                (4, ["合计", None, None, 10, None]),
+                (5, [None, "", "\u3000", None, None]),
+            ]
+        ),
+    )
+
+    assert [row.number for row in data_rows(below, layout)] == [2]
