@@ -143,7 +143,7 @@ def test_2023_first_batch_new_materials_figures(documented):
     call = Call.objects.get(code=FIRST_BATCH_2023)
     assert call.programme.kind == Kind.PRODUCT
     assert call.programme.level == Level.PROVINCIAL
-    assert call.programme.authority == "浙江省经济和信息化厅"
+    assert call.programme.authority_zh_hans == "浙江省经济和信息化厅"
     assert call.announced_on == date(2023, 9, 28)
     assert call.announced_count == 57
 

@@ -25,6 +25,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "")
 
 # --- Applications -----------------------------------------------------------
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, which it patches
     "core.apps.DeskAdminConfig",  # django.contrib.admin with the desk's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -180,6 +181,16 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Texts kept in both languages (programmes/translation.py): the reader's, else the other.
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("zh-hans", "en")
+
+
+def _in_language(verbose_name, language):
+    """A text's field for one language, as forms label it: 名称 (简体中文), name (English)."""
+    return f"{verbose_name} ({dict(LANGUAGES)[language]})"
+
+
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = _in_language
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

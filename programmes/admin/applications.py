@@ -39,6 +39,7 @@ from ..models import (
     Source,
 )
 from ..services import application_create
+from ..translation import language_columns
 from ..workflow import HOLDING, UNDER_EXPERT_REVIEW, Status, move_label
 from .desk import DeskAdminMixin, DeskInlineMixin, ReadOnlyTabularInline
 from .workflow import WorkflowAdminMixin
@@ -205,8 +206,8 @@ PAGE_FIELDS = (
     "requested_amount",
     "awarded_amount",
     "enterprise__name",
-    "call__title",
-    "programme__name",
+    *language_columns("call__title"),
+    *language_columns("programme__name"),
     "region__name",
 )
 

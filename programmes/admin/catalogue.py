@@ -1,15 +1,38 @@
-"""Programmes, their reward rules and score sheets, calls and announced figures."""
+"""Programmes, their reward rules and score sheets, calls and announced figures.
+
+Texts kept in two languages (programmes/translation.py) are edited side by side, one
+field per language; lists show the reader's language and search both.
+"""
 
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from enterprises.access import reference_list
 
 from .. import access
-from ..models import AnnouncedFigure, Call, Programme, RewardRule, ScoreCriterion
+from ..models import (
+    AnnouncedFigure,
+    Call,
+    Programme,
+    RewardRule,
+    ScoreCriterion,
+    figure_tier_label,
+)
 from ..services.catalogue import call_save
+from ..translation import language_columns
 from .desk import DeskAdminMixin, DeskInlineMixin
+
+
+class EitherLanguage:
+    """A translated text is asked in one language at least, either one (the model's
+    ``clean``), where django-modeltranslation's admin would require the first language."""
+
+    def patch_translation_field(self, db_field, field, request, **kwargs):
+        super().patch_translation_field(db_field, field, request, **kwargs)
+        if hasattr(db_field, "translated_field"):
+            field.required = False
 
 
 class ReferenceDataAdmin(DeskAdminMixin, admin.ModelAdmin):
@@ -42,7 +65,7 @@ class EditableByStaffInline(DeskInlineMixin):
         return access.may(request.user, "manage_reference_data")
 
 
-class RewardRuleInline(EditableByStaffInline, admin.TabularInline):
+class RewardRuleInline(EitherLanguage, EditableByStaffInline, TranslationTabularInline):
     model = RewardRule
     fields = ["tier", "label", "amount", "policy", "source"]
     extra = 0
@@ -55,15 +78,15 @@ class ScoreCriterionInline(EditableByStaffInline, admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(ReferenceDataAdmin):
+class ProgrammeAdmin(EitherLanguage, ReferenceDataAdmin, TranslationAdmin):
     list_display = ["name", "code", "kind", "level", "authority", "region", "is_active"]
     list_filter = ["kind", "level", "is_active"]
     list_select_related = ["region"]
-    search_fields = ["name", "name_en", "code", "authority"]
+    search_fields = [*language_columns("name"), "code", *language_columns("authority")]
     autocomplete_fields = ["region"]
     inlines = [RewardRuleInline, ScoreCriterionInline]
     fieldsets = [
-        (None, {"fields": ["code", "name", "name_en", "kind", "level", "authority", "region"]}),
+        (None, {"fields": ["code", "name", "kind", "level", "authority", "region"]}),
         (
             _("Rules"),
             {"fields": ["description", "eligibility", "required_documents"]},
@@ -84,7 +107,7 @@ class AnnouncedFigureInline(EditableByStaffInline, admin.TabularInline):
 
 
 @admin.register(Call)
-class CallAdmin(ReferenceDataAdmin):
+class CallAdmin(EitherLanguage, ReferenceDataAdmin, TranslationAdmin):
     list_display = [
         "title",
         "programme",
@@ -103,7 +126,12 @@ class CallAdmin(ReferenceDataAdmin):
         "year",
     ]
     list_select_related = ["programme"]
-    search_fields = ["title", "code", "programme__name", "programme__code"]
+    search_fields = [
+        *language_columns("title"),
+        "code",
+        *language_columns("programme__name"),
+        "programme__code",
+    ]
     autocomplete_fields = ["programme"]
     inlines = [AnnouncedFigureInline]
     fieldsets = [
@@ -160,15 +188,19 @@ class CallAdmin(ReferenceDataAdmin):
 
 @admin.register(AnnouncedFigure)
 class AnnouncedFigureAdmin(ReferenceDataAdmin):
-    list_display = ["programme", "year", "region", "tier", "count", "amount", "rank", "call"]
+    list_display = ["programme", "year", "region", "tier_name", "count", "amount", "rank", "call"]
     list_filter = [
         ("programme", admin.RelatedOnlyFieldListFilter),
         "year",
         ("region", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["programme", "region", "call"]
-    search_fields = ["programme__name", "tier", "note", "source"]
+    search_fields = [*language_columns("programme__name"), "tier", "note", "source"]
     autocomplete_fields = ["programme", "call", "region"]
+
+    @admin.display(description=_("level or tier"), ordering="tier")
+    def tier_name(self, obj):
+        return figure_tier_label(obj.tier)
 
     def scoped_queryset(self, request):
         return reference_list(AnnouncedFigure, user=request.user)

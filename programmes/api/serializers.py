@@ -34,33 +34,59 @@ from ..workflow import MOVES, Status
 # --- Programmes and calls ----------------------------------------------------------
 
 
+# Texts kept in two languages (programmes/translation.py) are given in the reader's
+# language (Accept-Language, or the language cookie), or in the other when that one is
+# blank: `name`, `title`, `label`, `description` … The names, titles and labels are also
+# given in each language (`name_zh_hans`, `name_en`; blank when not given).
+
+
 class RewardRuleSerializer(serializers.ModelSerializer):
     class Meta:
         model = RewardRule
-        fields = ["tier", "label", "amount", "policy"]
+        fields = ["tier", "label", "label_zh_hans", "label_en", "amount", "policy"]
         read_only_fields = fields
 
 
 PROGRAMME_EXAMPLE = {
     "id": 3,
-    "code": "zj-key-enterprise-research-institute",
-    "name": "浙江省（重点）企业研究院",
-    "name_en": "Provincial (key) enterprise research institute",
+    "code": "zj-enterprise-research-institutes",
+    "name": "省级（重点）企业研究院",
+    "name_zh_hans": "省级（重点）企业研究院",
+    "name_en": "Provincial (key) enterprise research institutes (Zhejiang)",
     "kind": "designation",
     "level": "provincial",
     "authority": "浙江省经济和信息化厅",
     "region": "330000",
-    "description": "",
+    "description": "嘉兴市对新认定的省级重点企业研究院奖励300万元，对省级企业研究院奖励100万元。",
     "eligibility": "",
     "required_documents": "",
     "source": "",
     "is_active": True,
     "reward_rules": [
         {
-            "tier": "key",
-            "label": "省重点企业研究院",
+            "tier": "provincial_key",
+            "label": "新认定的省级重点企业研究院",
+            "label_zh_hans": "新认定的省级重点企业研究院",
+            "label_en": "Newly recognised provincial-level key enterprise research institute",
             "amount": "3000000.00",
             "policy": "嘉兴市2024年政策",
+        }
+    ],
+}
+
+PROGRAMME_EXAMPLE_EN = {
+    **PROGRAMME_EXAMPLE,
+    "name": PROGRAMME_EXAMPLE["name_en"],
+    "description": (
+        "Jiaxing rewards newly recognised provincial-level key enterprise research institutes "
+        "with 3 million yuan and provincial-level enterprise research institutes with 1 "
+        "million yuan."
+    ),
+    "reward_rules": [
+        {
+            **PROGRAMME_EXAMPLE["reward_rules"][0],
+            "label": PROGRAMME_EXAMPLE["reward_rules"][0]["label_en"],
+            "policy": "Jiaxing policy of 2024",
         }
     ],
 }
@@ -68,7 +94,19 @@ PROGRAMME_EXAMPLE = {
 
 @extend_schema_serializer(
     examples=[
-        OpenApiExample("A designation programme", value=PROGRAMME_EXAMPLE, response_only=True)
+        OpenApiExample(
+            "A designation programme, read in Chinese",
+            description="`Accept-Language: zh-hans`: the texts in Chinese.",
+            value=PROGRAMME_EXAMPLE,
+            response_only=True,
+        ),
+        OpenApiExample(
+            "The same, read in English",
+            description="`Accept-Language: en`: the texts in English; "
+            "`name_zh_hans` and `name_en` are the same in both.",
+            value=PROGRAMME_EXAMPLE_EN,
+            response_only=True,
+        ),
     ]
 )
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -81,6 +119,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "id",
             "code",
             "name",
+            "name_zh_hans",
             "name_en",
             "kind",
             "level",
@@ -100,6 +139,8 @@ CALL_EXAMPLE = {
     "id": 5,
     "code": "jx-2025-first-batch-materials",
     "title": "2025年首批次新材料申报",
+    "title_zh_hans": "2025年首批次新材料申报",
+    "title_en": "2025 first batch of new materials",
     "programme": 1,
     "programme_code": "zj-first-batch-new-materials",
     "programme_name": "浙江省首批次新材料",
@@ -134,6 +175,8 @@ class CallSerializer(serializers.ModelSerializer):
             "id",
             "code",
             "title",
+            "title_zh_hans",
+            "title_en",
             "programme",
             "programme_code",
             "programme_name",

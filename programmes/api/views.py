@@ -55,6 +55,7 @@ from ..selectors import application_details_fetch, applications_in_order
 from ..services import application_create
 from ..services.applicant import application_file, application_update
 from ..services.workflow import application_move, available_moves
+from ..translation import language_columns
 from .filters import (
     ApplicationFilter,
     CallFilter,
@@ -117,7 +118,10 @@ class _PublicOrScopedMixin:
         summary="List programmes",
         description=(
             "Open to everyone. Anonymous and non-staff callers see active programmes; "
-            "bureau staff see all. Each programme carries its reward rules (yuan)."
+            "bureau staff see all. Each programme carries its reward rules (yuan). Texts come "
+            "in the reader's language (`Accept-Language: zh-hans` or `en`), or in the other "
+            "when blank; `name_zh_hans` and `name_en` give each. `search` finds a programme "
+            "by its name in either language."
         ),
         examples=[
             OpenApiExample(
@@ -125,9 +129,10 @@ class _PublicOrScopedMixin:
                 summary="GET /api/v1/programmes/?kind=designation&level=provincial",
                 value={
                     "id": 3,
-                    "code": "zj-key-enterprise-research-institute",
-                    "name": "浙江省（重点）企业研究院",
-                    "name_en": "Provincial (key) enterprise research institute",
+                    "code": "zj-enterprise-research-institutes",
+                    "name": "省级（重点）企业研究院",
+                    "name_zh_hans": "省级（重点）企业研究院",
+                    "name_en": "Provincial (key) enterprise research institutes (Zhejiang)",
                     "kind": "designation",
                     "level": "provincial",
                     "authority": "浙江省经济和信息化厅",
@@ -149,7 +154,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     serializer_class = ProgrammeSerializer
     filterset_class = ProgrammeFilter
-    search_fields = ["code", "name", "name_en", "authority"]
+    search_fields = ["code", *language_columns("name"), *language_columns("authority")]
     ordering_fields = ["code", "name", "kind", "level"]
     ordering = ["kind", "level", "code"]
 
@@ -170,7 +175,9 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
         description=(
             "Anonymous callers see the calls open today; signed-in callers every call of "
             "an active programme; staff every call. `is_open=true` or `open_on=2025-06-01` "
-            "narrows to the calls taking applications."
+            "narrows to the calls taking applications. Titles come in the reader's language "
+            "(`title_zh_hans` and `title_en` give each); `search` finds a call by its title or "
+            "its programme's name in either language."
         ),
         examples=[
             OpenApiExample(
@@ -180,6 +187,8 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
                     "id": 5,
                     "code": "jx-2025-first-batch-materials",
                     "title": "2025年首批次新材料申报",
+                    "title_zh_hans": "2025年首批次新材料申报",
+                    "title_en": "2025 first batch of new materials",
                     "programme": 1,
                     "programme_code": "zj-first-batch-new-materials",
                     "programme_name": "浙江省首批次新材料",
@@ -207,7 +216,12 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     serializer_class = CallSerializer
     filterset_class = CallFilter
-    search_fields = ["code", "title", "programme__name", "programme__code"]
+    search_fields = [
+        "code",
+        *language_columns("title"),
+        *language_columns("programme__name"),
+        "programme__code",
+    ]
     ordering_fields = ["year", "code", "title", "opens_on", "closes_on"]
     ordering = ["-year", "programme", "code"]
 

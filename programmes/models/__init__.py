@@ -15,6 +15,7 @@ from .applications import (
 )
 from .catalogue import (
     DETAIL_RELATIONS,
+    FIGURE_MEASURES,
     MONEY,
     NON_NEGATIVE,
     AnnouncedFigure,
@@ -25,6 +26,7 @@ from .catalogue import (
     RewardRule,
     ScoreCriterion,
     Source,
+    figure_tier_label,
 )
 from .outcomes import Designation, Disbursement, Evaluation, Grade, grade_for_score
 from .records import ReminderLog
@@ -32,6 +34,7 @@ from .reviews import Objection, ReviewAssignment, ReviewScore
 
 __all__ = [
     "DETAIL_RELATIONS",
+    "FIGURE_MEASURES",
     "MONEY",
     "NON_NEGATIVE",
     "AnnouncedFigure",
@@ -61,5 +64,6 @@ __all__ = [
     "Source",
     "WorkflowMethods",
     "attachment_path",
+    "figure_tier_label",
     "grade_for_score",
 ]

@@ -2,10 +2,13 @@
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from core.managers import CodeNaturalKeyManager
 from enterprises.models import Region
@@ -42,12 +45,25 @@ class Source(models.TextChoices):
     ARTICLE = "article", _("Documented in a published article")
 
 
+def require_one_language(instance, field: str) -> None:
+    """A translated text (programmes/translation.py) must be given in one language at least."""
+    columns = [build_localized_fieldname(field, code) for code, _name in settings.LANGUAGES]
+    if not any(getattr(instance, column) for column in columns):
+        raise ValidationError(
+            {column: _("Give it in Chinese or in English (or both).") for column in columns}
+        )
+
+
 class Programme(models.Model):
-    """A scheme the bureau runs or recommends to, of one of three kinds."""
+    """A scheme the bureau runs or recommends to, of one of three kinds.
+
+    Its name, authority and rules are kept in Chinese and in English
+    (``programmes/translation.py``), as are a call's title and announcement and a reward
+    rule's label and policy.
+    """
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    name_en = models.CharField(_("English name"), max_length=255, blank=True)
+    name = models.CharField(_("name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     authority = models.CharField(_("authority"), max_length=200)
@@ -76,6 +92,9 @@ class Programme(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        require_one_language(self, "name")
 
     def natural_key(self):
         return (self.code,)
@@ -114,6 +133,9 @@ class RewardRule(models.Model):
 
     def __str__(self):
         return f"{self.programme} — {self.label}"
+
+    def clean(self):
+        require_one_language(self, "label")
 
     def natural_key(self):
         return (*self.programme.natural_key(), self.tier)
@@ -172,12 +194,31 @@ class Call(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        require_one_language(self, "title")
+
     def natural_key(self):
         return (self.code,)
 
     def is_open(self, on):
         """Whether the call takes applications on ``on`` (``CallQuerySet.open_on``)."""
         return bool(self.opens_on and self.closes_on and self.opens_on <= on <= self.closes_on)
+
+
+#: What an announced figure counts when its tier is not a level or a product tier.
+FIGURE_MEASURES = {
+    "output_value": _("Output value of new products"),
+    "output_value_above_size": _("Output value of new products, enterprises above designated size"),
+    "release_conferences": _("Release conferences for new products and technologies"),
+}
+
+
+def figure_tier_label(tier: str) -> str:
+    """An announced figure's tier in words: a level, a product tier or what it measures."""
+    from .applications import ProductTier  # here: that module imports this one
+
+    labels = {**dict(Level.choices), **dict(ProductTier.choices), **FIGURE_MEASURES}
+    return str(labels.get(tier, tier))
 
 
 class AnnouncedFigure(models.Model):
@@ -227,7 +268,8 @@ class AnnouncedFigure(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.programme} {self.year} {self.region or ''} {self.tier}".strip()
+        tier = figure_tier_label(self.tier) if self.tier else ""
+        return f"{self.programme} {self.year} {self.region or ''} {tier}".strip()
 
 
 class ScoreCriterion(models.Model):

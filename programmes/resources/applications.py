@@ -257,7 +257,10 @@ class ResultListResource(SheetResource):
         pairs = []
         for call in Call.objects.select_related("programme"):
             calls[call.pk] = call
-            pairs += [(clean_code(call.code), call.pk), (match_key(call.title), call.pk)]
+            pairs.append((clean_code(call.code), call.pk))
+            # A call is found by its title in either language.
+            titles = (call.title_zh_hans, call.title_en)
+            pairs += [(match_key(title), call.pk) for title in titles if title]
         index = {}
         for key, pk in pairs:
             index[key] = AMBIGUOUS if index.get(key, pk) != pk else pk
@@ -265,7 +268,9 @@ class ResultListResource(SheetResource):
         for rule in RewardRule.objects.all():
             by_programme = rules.setdefault(rule.programme_id, {})
             by_programme.setdefault(match_key(rule.tier), rule)
-            by_programme.setdefault(match_key(rule.label), rule)
+            for label in (rule.label_zh_hans, rule.label_en):
+                if label:
+                    by_programme.setdefault(match_key(label), rule)
         context.cache.update(
             calls=calls,
             call_index=index,

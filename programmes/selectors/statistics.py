@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Region
 
-from ..models import AnnouncedFigure, Application, Call, Level, ProductTier, Programme
+from ..models import AnnouncedFigure, Application, Call, Level, Programme, figure_tier_label
 from ..workflow import SELECTED, Status
 from . import application_list
 
@@ -240,7 +240,6 @@ def announced_against_recorded(*, user, filters: DashboardFilters) -> list[Annou
         .order_by()
     )
     ancestors = _region_ancestors() if any(figure.region_id for figure in figures) else {}
-    tiers = {**dict(Level.choices), **dict(ProductTier.choices)}
 
     def totals(matches) -> tuple[int, Decimal]:
         chosen = [record for record in records if matches(record)]
@@ -271,7 +270,7 @@ def announced_against_recorded(*, user, filters: DashboardFilters) -> list[Annou
         # A figure without a region covers the programme's whole area.
         area = figure.region or figure.programme.region
         region = area.name if area else str(_("Whole programme"))
-        tier = str(tiers.get(figure.tier, figure.tier))
+        tier = figure_tier_label(figure.tier)
         subject = figure.call.title if figure.call else figure.programme.name
         rows.append(
             AnnouncedRow(

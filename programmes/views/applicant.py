@@ -28,6 +28,7 @@ from ..selectors.applicant import (
 from ..services.applicant import application_file, application_update, notification_mark_read
 from ..services.attachments import attachment_add, attachment_delete
 from ..services.workflow import application_move, available_moves
+from ..translation import language_columns
 from ..workflow import MOVES, Actor, Status, call_closed_reason, filing_move, filing_problems
 
 # The moves an applicant makes from the portal; the workflow says when each is open.
@@ -163,7 +164,13 @@ def application_list(request):
 #: other columns (descriptions, announcements) and the programme made a ten-row page
 #: 2–4 ms slower. A field the template reads beyond these costs a query per row, which
 #: tests/scale/test_query_counts.py catches.
-MY_APPLICATIONS_FIELDS = ("title", "status", "updated_at", "enterprise__name", "call__title")
+MY_APPLICATIONS_FIELDS = (
+    "title",
+    "status",
+    "updated_at",
+    "enterprise__name",
+    *language_columns("call__title"),
+)
 
 
 def application_list_page(request, applications):

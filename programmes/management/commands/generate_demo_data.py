@@ -472,7 +472,8 @@ class Command(BaseCommand):
                     code=code,
                     defaults={
                         "programme": programme,
-                        "title": f"{LABEL}{programme.name} {round_year}年度",
+                        "title_zh_hans": f"{LABEL}{programme.name_zh_hans or programme.name}"
+                        f" {round_year}年度",
                         "year": round_year,
                         "opens_on": opens,
                         "closes_on": date(round_year, 6, 30),
