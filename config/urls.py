@@ -1,4 +1,5 @@
-"""URL map: portal at /, admin at /admin/, REST at /api/v1/, the health check at /health/."""
+"""URL map: portal at /, admin at /admin/, REST at /api/v1/, the health check at /health/,
+documents' public verification at /verify/<code>/."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -21,5 +22,6 @@ urlpatterns = [
     path("", include("enterprises.urls")),
     path("dashboard/", include("programmes.dashboard_urls")),
     path("", include("programmes.review_urls")),
+    path("", include("documents.urls")),
     path("", include("programmes.urls")),
 ]

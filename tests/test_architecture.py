@@ -6,13 +6,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("config", "core", "enterprises", "programmes")
+APPS = ("config", "core", "enterprises", "programmes", "documents")
 
-#: Where roles are asked: the two access modules, and the group names themselves.
+#: Where roles are asked: the access modules, and the group names themselves.
 ROLE_HOMES = {
     "enterprises/access.py",
     "core/roles.py",
     "programmes/access.py",
+    "documents/access.py",
 }
 ROLE_QUESTION = re.compile(
     r"\b(is_bureau_staff|is_county_officer|is_expert|is_applicant|has_role|holds_any"
@@ -40,8 +41,10 @@ def test_roles_are_asked_in_the_access_modules_only():
 
 
 #: The layers, lowest first: a module may import its own layer and those below it only.
-LAYERS = ("core", "enterprises", "programmes")
-IMPORT = re.compile(r"^\s*(?:from|import)\s+(core|enterprises|programmes|config)\b", re.M)
+#: documents sits on programmes; nothing below it knows of it (programmes reaches it only
+#: through what documents registers in ``programmes.hooks``).
+LAYERS = ("core", "enterprises", "programmes", "documents")
+IMPORT = re.compile(r"^\s*(?:from|import)\s+(core|enterprises|programmes|documents|config)\b", re.M)
 
 
 @pytest.mark.parametrize("layer", LAYERS[:-1])

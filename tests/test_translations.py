@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import translation
 
 ROOT = Path(settings.BASE_DIR)
-SOURCES = ["config", "core", "enterprises", "programmes", "templates", "static"]
+SOURCES = ["config", "core", "enterprises", "programmes", "documents", "templates", "static"]
 CATALOGUE = Path("locale/zh_Hans/LC_MESSAGES/django.po")
 
 

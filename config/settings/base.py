@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "core",
     "enterprises",
     "programmes",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -351,5 +352,8 @@ LOGGING = {
         "django.request": {"level": "WARNING"},
         "django.security": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every step of every document it sets; its warnings are enough.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

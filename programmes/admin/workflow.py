@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from .. import access
+from ..hooks import moves_batch
 from ..services.workflow import application_move, available_moves, held_back_moves
 from ..workflow import MOVES, Move
 
@@ -131,9 +132,13 @@ class WorkflowAdminMixin:
             return self.render_workflow_confirmation(
                 request, queryset, move, missing_comment=bool(request.POST.get("post"))
             )
-        results = [
-            self._make_move(request, application, move.name, comment) for application in queryset
-        ]
+        # One batch: what the moves issue together (one public notice for the selection)
+        # commits with them.
+        with moves_batch():
+            results = [
+                self._make_move(request, application, move.name, comment)
+                for application in queryset
+            ]
         moved = results.count(True)
         self.message_user(
             request,

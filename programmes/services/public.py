@@ -15,6 +15,7 @@ from core.audit import audit_record
 from core.models import AuditEntry
 
 from .. import access
+from ..hooks import moves_batch
 from ..models import Application, Call, Objection
 from ..selectors.public import applications_in_notice, notice_entry
 from .workflow import application_move
@@ -57,17 +58,20 @@ class NoticeConfirmation:
 def public_notice_confirm(*, call: Call, actor) -> NoticeConfirmation:
     """Grant each of the call's applications whose notice has ended; list the others.
 
-    Each application is granted in its own transaction, so one refusal does not
-    hold back the rest; ``grant``'s guard refuses those whose notice still runs.
+    This closes the round: the grants are one ``hooks.moves_batch`` that closes the
+    call's round, so what the round issues (its announcement) commits with them. Each
+    grant is made in its own savepoint, so one refusal does not hold back the rest;
+    ``grant``'s guard refuses those whose notice still runs.
     """
     if not access.may(actor, "confirm_public_notice"):
         raise ValidationError(_("Only bureau staff confirm a public notice."))
     result = NoticeConfirmation()
-    for application in applications_in_notice(call=call):
-        try:
-            application_move(application=application, actor=actor, move="grant")
-        except ValidationError as error:
-            result.refused.append((application, " ".join(error.messages)))
-        else:
-            result.granted.append(application)
+    with moves_batch(closing_round=call):
+        for application in applications_in_notice(call=call):
+            try:
+                application_move(application=application, actor=actor, move="grant")
+            except ValidationError as error:
+                result.refused.append((application, " ".join(error.messages)))
+            else:
+                result.granted.append(application)
     return result

@@ -4,7 +4,9 @@
 and bulk actions, the API, evaluations and the public-notice confirmation all call
 it — from the move's declaration in ``programmes.workflow``: source states, actor,
 comment, guards, effects. ``available_moves`` answers from the same declaration,
-so a page offers a move exactly when it would succeed.
+so a page offers a move exactly when it would succeed. Each move is handed to the
+receivers registered in ``programmes.hooks`` (the documents it issues) inside its
+transaction.
 """
 
 from collections.abc import Collection
@@ -19,6 +21,7 @@ from core.models import AuditEntry
 
 from ..access import can_make_move
 from ..exceptions import MoveRefused, MoveStale
+from ..hooks import MadeMove, moves_batch, record_move
 from ..models import Application, ApplicationEvent, Kind
 from ..workflow import DECIDED, MOVES, Move, MoveContext
 from .notifications import notify_members
@@ -99,6 +102,10 @@ def application_move(
     None: not checked). ``expected_versions`` does the same with the application's
     ``version`` (the API's ``If-Match``): the move is made only while the application's
     version is one of them. Both refusals are ``MoveStale``.
+
+    The move is one ``hooks.moves_batch``: the receivers registered there (the
+    documents the move issues) write in the same transaction, and an error of theirs
+    undoes the move. Inside a caller's batch, they run when that batch ends.
     """
     declared = MOVES.get(move)
     if declared is None:
@@ -106,7 +113,7 @@ def application_move(
     context = MoveContext(
         actor=actor, comment=(comment or "").strip(), now=timezone.now(), locking=True
     )
-    with transaction.atomic():
+    with moves_batch():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if (expected_status and locked.status != expected_status) or (
             expected_versions is not None and locked.version not in expected_versions
@@ -128,7 +135,7 @@ def application_move(
         if locked.status in DECIDED and from_status not in DECIDED:
             locked.decided_at = context.now
         locked.save()
-        ApplicationEvent.objects.create(
+        event = ApplicationEvent.objects.create(
             application=locked,
             actor=actor,
             at=context.now,
@@ -146,6 +153,17 @@ def application_move(
             detail=f"{declared.name}: {from_status} → {locked.status}",
         )
         transaction.on_commit(lambda: notify_members(application=locked, comment=context.comment))
+        record_move(
+            MadeMove(
+                application=locked,
+                event_id=event.pk,
+                move=declared.name,
+                from_status=from_status,
+                actor=actor,
+                comment=context.comment,
+                at=context.now,
+            )
+        )
     # Keep the caller's object in step with the row; the status field is protected.
     application.refresh_from_db()
     return application

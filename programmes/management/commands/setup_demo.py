@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from core import roles
 from enterprises.models import Enterprise, Jurisdiction, Membership, Region
+from programmes.hooks import demo_setup_steps
 from programmes.models import Call, Programme, ScoreCriterion
 
 FIXTURES_DIR = settings.BASE_DIR / "fixtures"
@@ -207,6 +208,8 @@ class Command(BaseCommand):
                 defaults={"role": Membership.Role.OWNER, "status": Membership.Status.APPROVED},
             )
             call, call_created = self._ensure_open_call()
+            # What the apps built on programmes add to the demo (``programmes.hooks``).
+            extra_lines = [step() for step in demo_setup_steps()]
         self._report(
             base_url=options["base_url"].rstrip("/"),
             loaded=loaded,
@@ -216,6 +219,9 @@ class Command(BaseCommand):
             call=call,
             call_created=call_created,
         )
+        for line in extra_lines:
+            if line:
+                self.stdout.write(line)
 
     # --- Steps ------------------------------------------------------------------------
 
