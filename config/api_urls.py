@@ -12,6 +12,7 @@ from rest_framework.decorators import (
 )
 from rest_framework.routers import DefaultRouter
 
+from documents.api.views import DocumentViewSet
 from enterprises.api.tokens import TokenObtainView, TokenViewSet
 from enterprises.api.views import EnterpriseViewSet, IndustryViewSet, RegionViewSet
 from programmes.api.views import (
@@ -43,6 +44,7 @@ router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("calls", CallViewSet, basename="call")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("designations", DesignationViewSet, basename="designation")
+router.register("documents", DocumentViewSet, basename="document")
 router.register("tokens", TokenViewSet, basename="token")
 
 urlpatterns = [

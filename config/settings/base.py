@@ -321,6 +321,9 @@ SPECTACULAR_SETTINGS = {
         "RegionLevelEnum": "enterprises.models.Region.Level",
         "IndustryLevelEnum": "enterprises.models.Industry.Level",
         "ApplicationStatusEnum": "programmes.workflow.Status",
+        # Programmes' kind keeps the name it had before documents brought a second "kind".
+        "KindEnum": "programmes.models.Kind",
+        "DocumentKindEnum": "documents.models.Kind",
     },
 }
 
