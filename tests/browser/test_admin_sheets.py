@@ -18,7 +18,7 @@ pytestmark = [
 def sheet(path, rows):
     workbook = Workbook()
     workbook.active.append(["嘉兴市企业名单（2026）"])  # a title row above the header
-    workbook.active.append(["统一社会信用代码", "企业名称", "所在地区", "联系电话"])
+    workbook.active.append(["统一社会信用代码", "企业名称", "所在地区", "联系电话", "地址"])
     for row in rows:
         workbook.active.append(row)
     workbook.save(path)
@@ -65,8 +65,8 @@ def test_import_previews_refuses_a_bad_sheet_then_imports_and_exports(
             sheet(
                 tmp_path / "bad.xlsx",
                 [
-                    [good[0], "嘉兴甲材料有限公司", "南湖区", "0573-1"],
-                    [bad, "嘉兴乙纺织有限公司", "330402", "0573-2"],
+                    [good[0], "嘉兴甲材料有限公司", "南湖区", "0573-82345671"],
+                    [bad, "嘉兴乙纺织有限公司", "330402", "0573-82345672"],
                 ],
             )
         ),
@@ -89,8 +89,8 @@ def test_import_previews_refuses_a_bad_sheet_then_imports_and_exports(
             sheet(
                 tmp_path / "good.xlsx",
                 [
-                    [good[0], "嘉兴甲材料有限公司", "南湖区", "0573-1"],
-                    [good[1], "嘉兴乙纺织有限公司", "330402", '=HYPERLINK("x")'],
+                    [good[0], "嘉兴甲材料有限公司", "南湖区", "0573-82345671"],
+                    [good[1], "嘉兴乙纺织有限公司", "330402", "13812345678", '=HYPERLINK("x")'],
                 ],
             )
         ),
