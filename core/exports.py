@@ -146,20 +146,16 @@ class SheetCSV(base_formats.CSV):
 
 
 class SheetXLSX(base_formats.XLSX):
-    """xlsx read in openpyxl's read-only mode, tolerant of ragged rows; written neutralised."""
+    """xlsx read by python-calamine (``core.sheets.readers.xlsx_rows``), tolerant of ragged
+    rows; written by openpyxl, neutralised."""
 
     def get_title(self):
         return "xlsx"
 
     def create_dataset(self, in_stream):
-        import openpyxl
+        from .sheets.readers import xlsx_rows
 
-        workbook = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
-        try:
-            rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
-        finally:
-            workbook.close()
-        return _pad(rows)
+        return _pad([list(cells) for _number, cells in xlsx_rows(in_stream)])
 
     def export_data(self, dataset, **kwargs):
         return xlsx_bytes(dataset.headers or [], dataset)

@@ -135,10 +135,6 @@ class EnterpriseResource(SheetResource):
             "above_designated_size",
             "description",
         )
-        import_id_fields = ("unified_social_credit_code",)
-        skip_unchanged = True
-        use_bulk = True
-        batch_size = 1000
 
     # --- Export -----------------------------------------------------------------
 

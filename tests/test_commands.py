@@ -6,7 +6,9 @@ import pytest
 from django.core.management import get_commands, load_command_class
 
 OWN = sorted(
-    (app, name) for name, app in get_commands().items() if app in {"programmes", "enterprises"}
+    (app, name)
+    for name, app in get_commands().items()
+    if app in {"core", "enterprises", "programmes"}
 )
 
 
@@ -28,6 +30,6 @@ def test_the_project_has_its_commands():
         "generate_demo_data",
         "backup",
         "restore",
-        "import_sheet",
+        "import",
         "sheet_template",
     }

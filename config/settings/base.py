@@ -38,13 +38,15 @@ INSTALLED_APPS = [
     "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Before django-import-export, whose `import` command core's replaces (streamed,
+    # with a progress bar and the file's name in the audit record).
+    "core",
     "import_export",
     "simple_history",
     "axes",
     "health_check",
     "django_tasks",
     "django_tasks_db",
-    "core",
     "enterprises",
     "programmes",
     "documents",
@@ -329,6 +331,17 @@ SPECTACULAR_SETTINGS = {
 
 # --- django-import-export -------------------------------------------------------
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# The upload waits for confirmation in the storage every app server shares
+# (STORAGES["imports"] if set, else the default), never in one server's /tmp.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "core.sheets.store.SharedUploadStorage"
+# `manage.py import NAME FILE` and `manage.py sheet_template NAME FILE`: the short names.
+SHEET_RESOURCES = {
+    "enterprises": "enterprises.resources.EnterpriseResource",
+    "results": "programmes.resources.ResultListResource",
+    "products": "programmes.resources.ProductApplicationResource",
+    "projects": "programmes.resources.ProjectApplicationResource",
+    "designations": "programmes.resources.DesignationApplicationResource",
+}
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Importing needs <app>.import_<model> (superusers have it); exporting needs view.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"

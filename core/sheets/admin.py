@@ -7,19 +7,16 @@ bases. Importing needs the import permission (``<app>.import_<model>``, see
 ``IMPORT_EXPORT_IMPORT_PERMISSION_CODE``); export follows the admin's own view
 permission and exports the filtered changelist, whose rows are already scoped. The
 import preview summarises and paginates; problems are listed by row, column and
-reason, and the rejected rows can be downloaded with an error column. Each import
-leaves an ``ImportRecord``.
+reason, and the rejected rows can be downloaded with an error column. The upload, the
+preview and the rejected rows wait in the storage every app server shares
+(``.store``), so that confirmation may reach another server than the preview. Each
+import leaves an ``ImportRecord``.
 """
 
 import contextlib
 import json
-import os
-import re
-import time
-import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -33,52 +30,17 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import SelectableFieldsExportForm
 
 from ..exports import SHEET_FORMATS
+from . import store
 from .resource import rejected_xlsx
 
-#: Where previews and rejected-rows files wait for the user, a day at most: under the
-#: private media root, readable by the app's user only (None: ``report_dir()``'s default).
-REPORT_DIR: Path | None = None
-REPORT_LIFETIME = 24 * 3600
-TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def report_dir() -> Path:
-    return REPORT_DIR or Path(settings.PRIVATE_MEDIA_ROOT) / "import-reports"
-
-
-def _report_path(token: str, suffix: str) -> Path:
-    if not TOKEN_RE.match(token):
+def _report_path(token: str, suffix: str) -> str:
+    """Where a report waits in the shared storage; a token of ours or nothing."""
+    if not store.is_token(token):
         raise Http404
-    return report_dir() / f"{token}{suffix}"
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to a file only the app's user may read (mode 0600)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
-
-
-def _clear_old_reports() -> None:
-    cutoff = time.time() - REPORT_LIFETIME
-    for stale in report_dir().glob("*"):
-        try:
-            if stale.stat().st_mtime < cutoff:
-                stale.unlink()
-        except OSError:
-            continue
-
-
-#: The one inline handler of django-import-export's export page. The Content-Security-Policy
-#: refuses it (Chromium reports the violation as soon as the page is parsed), so it is taken
-#: out of the page and bound from ``static/js/admin_export.js`` instead.
-INLINE_TOGGLE_HANDLER = re.compile(rb'\s+onchange="onSelectToggleChange\(event\)"')
-
-
-def _without_inline_handler(response):
-    response.content = INLINE_TOGGLE_HANDLER.sub(b"", response.content)
-    return response
+    return f"{store.REPORTS}/{token}{suffix}"
 
 
 #: Words of django-import-export's export page that its zh-hans catalogue lacks: marked
@@ -129,12 +91,6 @@ class SheetImportExportMixin(ImportExportMixin):
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {"user": request.user, "request": request}
-
-    def export_action(self, request):
-        response = super().export_action(request)
-        if isinstance(response, TemplateResponse):
-            response.add_post_render_callback(_without_inline_handler)
-        return response
 
     # --- URLs -----------------------------------------------------------------
 
@@ -195,6 +151,17 @@ class SheetImportExportMixin(ImportExportMixin):
             context["sheet"] = self._sheet_context(request, report)
         return response
 
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            # Imported already, removed after a day, or a name that is not an upload's.
+            messages.error(
+                request,
+                _("This preview is no longer available: upload the file again."),
+            )
+            return HttpResponseRedirect(self._url("import"))
+
     def process_result(self, result, request):
         if result.has_errors():
             # The rows changed between preview and confirmation: show why, write nothing.
@@ -222,11 +189,11 @@ class SheetImportExportMixin(ImportExportMixin):
         if not self.has_import_permission(request):
             raise PermissionDenied
         report = self._load_report(request, token)
-        rejected = _report_path(token, ".xlsx")
-        if not rejected.exists():
+        rejected = store.read(_report_path(token, ".xlsx"))
+        if rejected is None:
             raise Http404
         stem = Path(report["file_name"] or "import").stem
-        response = HttpResponse(rejected.read_bytes(), content_type=XLSX_TYPE)
+        response = HttpResponse(rejected, content_type=XLSX_TYPE)
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=f"{stem}-rejected.xlsx"
         )
@@ -235,10 +202,9 @@ class SheetImportExportMixin(ImportExportMixin):
     # --- Reports: what the preview shows, kept for paging -----------------------
 
     def _store_report(self, request, result, confirm_form) -> dict:
-        report_dir().mkdir(mode=0o700, parents=True, exist_ok=True)
-        report_dir().chmod(0o700)
-        _clear_old_reports()
-        token = uuid.uuid4().hex
+        storage = store.import_storage()
+        store.clear_old(store.REPORTS, storage)
+        token = store.new_token()
         report = {
             "token": token,
             "user": request.user.pk,
@@ -258,20 +224,22 @@ class SheetImportExportMixin(ImportExportMixin):
             "confirm": dict(confirm_form.initial) if confirm_form is not None else None,
             "import_record": getattr(result.import_record, "pk", None),
         }
-        _write_private(_report_path(token, ".json"), json.dumps(report, default=str).encode())
+        data = json.dumps(report, default=str).encode()
+        store.write(_report_path(token, ".json"), data, storage)
         if result.rejected:
-            _write_private(_report_path(token, ".xlsx"), rejected_xlsx(result))
+            store.write(_report_path(token, ".xlsx"), rejected_xlsx(result), storage)
             report["rejected"] = True
         return report
 
     def _load_report(self, request, token) -> dict:
-        stored = _report_path(token, ".json")
-        if not stored.exists():
+        storage = store.import_storage()
+        stored = store.read(_report_path(token, ".json"), storage)
+        if stored is None:
             raise Http404
-        report = json.loads(stored.read_text())
+        report = json.loads(stored)
         if report.get("user") != request.user.pk:
             raise PermissionDenied
-        report["rejected"] = _report_path(token, ".xlsx").exists()
+        report["rejected"] = storage.exists(_report_path(token, ".xlsx"))
         return report
 
     def _sheet_context(self, request, report) -> dict:

@@ -86,13 +86,15 @@ def sheet_import(
     via: str = "cli",
     dry_run: bool = False,
     collect_preview: bool = False,
+    progress=None,
 ) -> SheetImportResult:
     """Check and write every row of a sheet, or none of them; record the attempt.
 
     ``rows`` are ``(row number, cells)`` pairs as the sheet holds them, title
     rows and all. ``user`` is checked for the import permission when given
     (the command line runs as nobody and needs none). A dry run writes and
-    rolls back, so it finds what the database would refuse too.
+    rolls back, so it finds what the database would refuse too. ``progress``, when
+    given, is called after each batch with the sheet's row number reached.
     """
     model = resource._meta.model
     if user is not None and not resource.can_import(user, model):
@@ -115,7 +117,7 @@ def sheet_import(
     try:
         with _fewer_collections(), transaction.atomic(using=alias):
             if layout is not None and not header_problems:
-                _run(resource, layout, below, context, result, alias, collect_preview)
+                _run(resource, layout, below, context, result, alias, collect_preview, progress)
             result.committed = result.is_clean() and not dry_run
             if not result.committed:
                 transaction.set_rollback(True, using=alias)
@@ -127,7 +129,7 @@ def sheet_import(
     return result
 
 
-def _run(resource, layout, below, context, result, alias, collect_preview) -> None:
+def _run(resource, layout, below, context, result, alias, collect_preview, progress) -> None:
     resource.begin_import(context)
     for batch in batches(data_rows(below, layout), resource.sheet_batch_size):
         for row in batch:
@@ -155,6 +157,8 @@ def _run(resource, layout, below, context, result, alias, collect_preview) -> No
                         )
                     )
         result.add_rows(batch, preview=collect_preview)
+        if progress is not None:
+            progress(batch[-1].number)
 
 
 class _BatchRefused(Exception):

@@ -12,19 +12,19 @@ which calls the resource's four hooks per batch:
                    decide each row's action (new, update, unchanged);
 ``write_batch``    write the batch through the services, in bulk where possible.
 
-Admin (``import_data`` with ``user=`` and ``file_name=``), the library's
-``import`` / ``export`` commands and ``import_file`` all end up there.
+Admin (``import_data`` with ``user=`` and ``file_name=``) and ``manage.py import``
+(``import_file``, in ``core/management/commands/import.py``) both end up there; the
+library's ``export`` command and admin's export use the resource as usual.
 """
 
 import io
 import os
-import sys
-from pathlib import Path
 
+from django.conf import settings
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from import_export import exceptions as import_export_exceptions
 from import_export.resources import ModelResource
-from import_export.results import Error
 
 from ..exports import neutralise_row, xlsx_bytes
 from .imports import sheet_import
@@ -32,29 +32,10 @@ from .layout import (
     NEW,
     SheetField,
     SheetImportResult,
-    SheetRowError,
     dataset_rows,
     file_rows,
     read_ahead,
 )
-
-_IMPORT_COMMAND = os.path.join("import_export", "management", "commands", "import.py")
-
-
-def _command_line_file_name() -> str | None:
-    """The file the library's ``import`` command is reading, for the audit record.
-
-    The command does not hand its file name to the resource; it is a local of
-    its ``handle`` method, a few frames up the stack.
-    """
-    frame = sys._getframe(1)
-    while frame is not None:
-        code = frame.f_code
-        if code.co_name == "handle" and code.co_filename.endswith(_IMPORT_COMMAND):
-            name = frame.f_locals.get("file_name")
-            return name if isinstance(name, str) else None
-        frame = frame.f_back
-    return None
 
 
 class SheetResource(ModelResource):
@@ -98,16 +79,14 @@ class SheetResource(ModelResource):
         rollback_on_validation_errors=False,
         **kwargs,
     ) -> SheetImportResult:
-        """The library's entry point (admin and ``manage.py import``), all or nothing.
+        """The library's entry point (admin's preview and confirmation), all or nothing.
 
         ``use_transactions`` and ``rollback_on_validation_errors`` are accepted
         and ignored: an import is always one transaction, rolled back on any
-        problem. From the command line, the rejected rows are written beside
-        the input file as ``<name>.rejected.xlsx``.
+        problem. The command line reads files with ``import_file``.
         """
         user = kwargs.get("user")
-        cli_path = None if user is not None else _command_line_file_name()
-        file_name = kwargs.get("file_name") or cli_path or ""
+        file_name = kwargs.get("file_name") or ""
         via = kwargs.get("via") or ("admin" if user is not None else "cli")
         result = sheet_import(
             resource=self,
@@ -118,8 +97,6 @@ class SheetResource(ModelResource):
             dry_run=dry_run,
             collect_preview=kwargs.get("collect_preview", via == "admin"),
         )
-        if cli_path and cli_path != "-" and result.rejected:
-            self._write_rejected_beside(result, Path(cli_path))
         if raise_errors and result.has_errors():
             raise import_export_exceptions.ImportError(result.problems[0].message())
         return result
@@ -133,27 +110,23 @@ class SheetResource(ModelResource):
         dry_run: bool = False,
         via: str = "cli",
         collect_preview: bool = False,
+        progress=None,
     ) -> SheetImportResult:
-        """Import an xlsx or csv file, streamed row by row (memory stays bounded)."""
+        """Import an xlsx or csv file row by row. ``progress(row, total)`` is called after
+        each batch with the sheet's row reached and its last row (None for csv)."""
         file_name = file_name or os.path.basename(str(path))
+        rows = file_rows(path, name=file_name)
+        total = getattr(rows, "total", None)
         return sheet_import(
             resource=self,
-            rows=read_ahead(file_rows(path, name=file_name)),
+            rows=read_ahead(rows),
             user=user,
             file_name=file_name,
             via=via,
             dry_run=dry_run,
             collect_preview=collect_preview,
+            progress=(lambda row: progress(row, total)) if progress else None,
         )
-
-    def _write_rejected_beside(self, result: SheetImportResult, source: Path) -> None:
-        target = source.with_name(f"{source.stem}.rejected.xlsx")
-        try:
-            target.write_bytes(rejected_xlsx(result))
-        except OSError:
-            return
-        note = _("The rejected rows, with an error column, are in %(path)s") % {"path": target}
-        result.base_errors.append(Error(SheetRowError(note)))
 
     # Hooks for ``sheet_import``; see the module docstring.
 
@@ -256,3 +229,19 @@ def rejected_xlsx(result: SheetImportResult) -> bytes:
     """The rejected rows as they were, with their row number first and the errors last."""
     headers, rows = result.rejected_sheet()
     return xlsx_bytes(headers, rows)
+
+
+def resource_named(name: str) -> type[SheetResource]:
+    """A resource by its short name (``settings.SHEET_RESOURCES``) or its dotted path;
+    ``LookupError`` saying which names there are otherwise."""
+    names = getattr(settings, "SHEET_RESOURCES", {})
+    try:
+        found = import_string(names.get(name, name))
+    except ImportError:
+        found = None
+    if not (isinstance(found, type) and issubclass(found, SheetResource)):
+        raise LookupError(
+            _("Unknown resource “%(name)s”; use one of %(names)s or a dotted path.")
+            % {"name": name, "names": ", ".join(names)}
+        )
+    return found

@@ -197,9 +197,6 @@ class ResultListResource(SheetResource):
             "amount_wan",
             "status",
         )
-        import_id_fields = ("call", "enterprise_name", "subject")
-        skip_unchanged = True
-        use_bulk = False  # results lists are short; each row goes through the services
 
     # --- Export -----------------------------------------------------------------
 

@@ -19,8 +19,6 @@ class _KindResource(ResultListResource):
 
     class Meta:
         model = Application
-        use_bulk = False
-        skip_unchanged = True
 
     detail_columns: tuple = ()
 

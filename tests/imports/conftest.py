@@ -124,11 +124,16 @@ def code():
 
 
 @pytest.fixture(autouse=True)
-def report_dir(tmp_path, monkeypatch):
-    """Admin previews and rejected-rows files go to this test's own folder."""
-    from core.sheets import admin as admin_import
-
-    monkeypatch.setattr(admin_import, "REPORT_DIR", tmp_path / "reports")
+def import_store(tmp_path, settings):
+    """Admin uploads, previews and rejected-rows files go to this test's own storage."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "imports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "store"},
+        },
+    }
+    return tmp_path / "store"
 
 
 @pytest.fixture

@@ -190,12 +190,17 @@ def test_bureau_staff_are_given_the_import_permission_by_their_role(client, plac
 
 
 def test_reports_are_kept_private_under_the_private_media_root(
-    desk, places, code, settings, tmp_path, monkeypatch
+    desk, places, code, settings, tmp_path
 ):
-    from core.sheets import admin as admin_import
-
-    monkeypatch.setattr(admin_import, "REPORT_DIR", None)
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    # Without STORAGES["imports"], the default storage: the private media root.
+    settings.STORAGES = {
+        name: options for name, options in settings.STORAGES.items() if name != "imports"
+    } | {
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        }
+    }
 
     upload(desk, [HEADER, [code(1), "甲有限公司", "火星区"]])
 
@@ -204,3 +209,68 @@ def test_reports_are_kept_private_under_the_private_media_root(
     assert [path.suffix for path in files] == [".json", ".xlsx"]
     assert folder.stat().st_mode & 0o777 == 0o700
     assert {path.stat().st_mode & 0o777 for path in files} == {0o600}
+
+
+def test_preview_on_one_server_is_confirmed_on_another(
+    client, importer, places, code, tmp_path, monkeypatch
+):
+    """Preview and confirmation are two requests a load balancer may send to two app
+    servers: no temporary folder, process memory or cache is shared between them, only
+    the storage (here the test's STORAGES["imports"])."""
+    import tempfile
+
+    from django.core.cache import cache
+    from django.test import Client
+
+    first_server, second_server = client, Client()
+    first_server.force_login(importer)
+    second_server.force_login(importer)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "first-tmp"))
+    (tmp_path / "first-tmp").mkdir()
+    good = upload(
+        first_server, [HEADER] + [[code(n), f"企业{n}有限公司", "南湖区"] for n in (1, 2)]
+    )
+    bad = upload(first_server, [HEADER, [code(3), "丙有限公司", "火星区"]])
+
+    # The second server: its own /tmp, its own cache.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "second-tmp"))
+    (tmp_path / "second-tmp").mkdir()
+    cache.clear()
+    page = second_server.get(good.context["sheet"]["report_url"])
+    rejected = second_server.get(bad.context["sheet"]["rejected_url"])
+    done = second_server.post(url("process_import"), good.context["confirm_form"].initial)
+
+    assert page.status_code == 200 and page.context["confirm_form"] is not None
+    assert rejected.status_code == 200
+    assert load_workbook(io.BytesIO(rejected.content)).active["C2"].value == "丙有限公司"
+    assert done.status_code == 302
+    assert Enterprise.objects.count() == 2
+    assert not any((tmp_path / "first-tmp").iterdir())  # nothing was left in a server's /tmp
+
+
+def test_the_confirmation_reads_only_an_upload_of_its_own(desk, places, code, import_store):
+    """The confirmation form carries the upload's name back; any other name is refused."""
+    secret = import_store / "import-reports"
+    secret.mkdir(parents=True, exist_ok=True)
+    (secret / "x.json").write_text("{}")
+    confirm = upload(desk, [HEADER, [code(1), "甲有限公司", "南湖区"]]).context["confirm_form"]
+
+    for name in ("../import-reports/x.json", "x.json", "/etc/passwd"):
+        response = desk.post(url("process_import"), {**confirm.initial, "import_file_name": name})
+        assert response.status_code == 302 and response.url == url("import")
+
+    assert (secret / "x.json").exists()
+    assert Enterprise.objects.count() == 0
+    assert desk.post(url("process_import"), confirm.initial).status_code == 302
+    assert Enterprise.objects.count() == 1
+    again = desk.post(url("process_import"), confirm.initial, follow=True)
+    assert "This preview is no longer available" in again.content.decode()
+    assert Enterprise.objects.count() == 1
+
+
+def test_the_export_page_binds_select_all_without_an_inline_handler(desk, places):
+    page = desk.get(url("export")).content.decode()
+
+    assert 'class="select-toggle"' in page
+    assert "onchange=" not in page and "onSelectToggleChange(event)" not in page
+    assert "js/admin_export.js" in page

@@ -41,14 +41,12 @@ ENGLISH = [
 
 def run_import(path: Path, *args) -> tuple[int, str]:
     """``manage.py import`` as a user runs it; the exit status and what it printed."""
-    err = io.StringIO()
+    out, err = io.StringIO(), io.StringIO()
     try:
-        call_command(
-            "import", RESOURCE, str(path), "--noinput", *args, stderr=err, stdout=io.StringIO()
-        )
+        call_command("import", RESOURCE, str(path), "--noinput", *args, stderr=err, stdout=out)
     except SystemExit as exit_:
-        return exit_.code, err.getvalue()
-    return 0, err.getvalue()
+        return exit_.code, out.getvalue() + err.getvalue()
+    return 0, out.getvalue() + err.getvalue()
 
 
 def test_cli_import_reads_a_messy_sheet_with_a_title_row_and_merged_cells(tmp_path, places, code):
@@ -107,7 +105,7 @@ def test_cli_import_reads_a_messy_sheet_with_a_title_row_and_merged_cells(tmp_pa
     status, output = run_import(path)
 
     assert status == 0, output
-    assert "3 new" in output
+    assert "3 created" in output
     silk = Enterprise.objects.get(unified_social_credit_code=code(1))
     assert silk.name == "嘉兴丝绸有限公司"
     assert silk.region == places["regions"]["nanhu"]
@@ -238,13 +236,13 @@ def test_reimport_updates_changed_rows_keeps_unchanged_and_never_erases(tmp_path
 
     status, output = run_import(second)
     assert status == 0, output
-    assert "1 new, 1 updated" in output
+    assert "1 created, 1 updated, 0 unchanged" in output
     enterprise = Enterprise.objects.get(unified_social_credit_code=code(1))
     assert enterprise.address == "新地址"
     assert enterprise.legal_representative == "张三"  # the empty cell left it alone
 
     status, output = run_import(second)
-    assert "0 new, 0 updated, 0 deleted and 2 skipped" in output
+    assert "0 created, 0 updated, 2 unchanged" in output
     assert Enterprise.objects.count() == 2
 
 
@@ -304,31 +302,44 @@ def test_missing_required_column_is_reported_without_rows(tmp_path, places, code
     assert "Column “统一社会信用代码”: this column is required" in output
 
 
-def test_import_sheet_command_streams_records_the_user_and_saves_rejected_rows(
+def test_import_command_records_the_user_and_saves_rejected_rows_where_asked(
     tmp_path, places, code, importer
 ):
-    from django.core.management.base import CommandError
-
     good = write_xlsx(tmp_path / "good.xlsx", [CHINESE, [code(1), "甲有限公司", "南湖区"]])
     bad = write_xlsx(tmp_path / "bad.xlsx", [CHINESE, [code(2), "乙有限公司", "火星区"]])
-    out = io.StringIO()
+    out, err = io.StringIO(), io.StringIO()
 
-    call_command("import_sheet", "enterprises", str(good), "--user", "importer", stdout=out)
-    with pytest.raises(CommandError, match="Nothing was imported"):
+    call_command("import", "enterprises", str(good), "--user", "importer", stdout=out)
+    with pytest.raises(SystemExit) as exit_:
         call_command(
-            "import_sheet",
-            "enterprises",
-            str(bad),
-            "--rejected",
-            str(tmp_path / "r.xlsx"),
-            stderr=io.StringIO(),
+            "import", "enterprises", str(bad), "--rejected", str(tmp_path / "r.xlsx"), stderr=err
         )
 
     assert "1 created" in out.getvalue()
+    assert exit_.value.code == 1 and "Nothing was imported" in err.getvalue()
     assert ImportRecord.objects.get(committed=True).user == importer
     rows = list(load_workbook(tmp_path / "r.xlsx").active.iter_rows(values_only=True))
     assert rows[1][:3] == (2, code(2), "乙有限公司")
     assert Enterprise.objects.count() == 1
+
+
+def test_import_command_shows_a_progress_bar_when_asked(tmp_path, places, code):
+    path = write_xlsx(
+        tmp_path / "list.xlsx", [CHINESE, *([code(n), f"企业{n}有限公司"] for n in range(1, 4))]
+    )
+    err = io.StringIO()
+
+    call_command("import", "enterprises", str(path), "--progress", stderr=err, stdout=io.StringIO())
+
+    last_line = err.getvalue().rstrip("\n").split("\r")[-1]
+    assert last_line.startswith("list.xlsx [" + "#" * 30 + "] 4 / 4 rows")
+
+
+def test_the_command_names_the_resources_it_knows(tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="use one of enterprises, results"):
+        call_command("import", "nothing", str(tmp_path / "x.xlsx"))
 
 
 def test_stock_command_reads_csv_too(tmp_path, places, code):

@@ -264,12 +264,12 @@ def test_cli_import_of_a_results_list(tmp_path, places, calls, code):
     path = write_xlsx(
         tmp_path / "名单.xlsx", [HEADER, ["first-batch-2023", "甲有限公司", code(1), "材料", "", 1]]
     )
-    err = io.StringIO()
+    out = io.StringIO()
 
     call_command(
-        "import", "programmes.resources.ResultListResource", str(path), "--noinput", stderr=err
+        "import", "programmes.resources.ResultListResource", str(path), "--noinput", stdout=out
     )
 
-    assert "1 new" in err.getvalue()
+    assert "1 created" in out.getvalue()
     assert Application.objects.get().source_note.startswith("Published results list 名单.xlsx")
     assert ImportRecord.objects.get().file_name == "名单.xlsx"

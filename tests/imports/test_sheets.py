@@ -206,3 +206,49 @@ def test_rows_without_data_in_any_known_column_and_totals_rows_are_skipped():
     )
 
     assert [row.number for row in data_rows(below, layout)] == [2]
+
+
+def test_the_xlsx_reader_keeps_excels_row_numbers_and_column_letters(tmp_path):
+    from openpyxl import Workbook
+
+    from core.sheets.readers import xlsx_rows
+
+    workbook = Workbook()
+    hidden = workbook.active
+    hidden.title = "隐藏"
+    hidden["A1"] = "not this one"
+    hidden.sheet_state = "hidden"
+    sheet = workbook.create_sheet("名单")
+    sheet["C3"] = "企业名称"
+    sheet["D3"] = "所在地区"
+    for row, name in enumerate(("甲", "乙", "丙"), start=4):
+        sheet.cell(row=row, column=3, value=name)
+    sheet["D4"] = "南湖区"
+    sheet.merge_cells("D4:D6")  # a region written once for three enterprises
+    sheet["C8"] = "备注：本表由南湖区填报"
+    sheet.merge_cells("C8:D8")  # across columns: read in its first column only
+    workbook.save(tmp_path / "x.xlsx")
+
+    rows = xlsx_rows(tmp_path / "x.xlsx")
+
+    assert rows.total == 8
+    assert [(number, list(cells)) for number, cells in rows] == [
+        (1, [None, None, None, None]),
+        (2, [None, None, None, None]),
+        (3, [None, None, "企业名称", "所在地区"]),
+        (4, [None, None, "甲", "南湖区"]),
+        (5, [None, None, "乙", "南湖区"]),
+        (6, [None, None, "丙", "南湖区"]),
+        (7, [None, None, None, None]),
+        (8, [None, None, "备注：本表由南湖区填报", None]),
+    ]
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_with_a_reason(tmp_path):
+    from core.sheets.readers import file_rows
+
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(b"<html>not a workbook</html>")
+
+    with pytest.raises(CellError, match="cannot be read as an xlsx workbook"):
+        list(file_rows(path))
