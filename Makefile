@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 DEV_STAMP := $(VENV)/.dev-installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Where emails' links and the printed logins lead: the address served, unless set.
+PORTAL_BASE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
 .PHONY: run test setup dev serve lint format messages clean-db bench backup restore mutation lock
 
@@ -14,8 +16,8 @@ PORT ?= 8000
 ##      the server (tools/run.py: Ctrl-C stops both). Safe to repeat; keeps data.
 run: setup
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py setup_demo
-	$(PY) tools/run.py $(HOST):$(PORT)
+	$(PY) manage.py setup_demo --base-url $(PORTAL_BASE_URL)
+	PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(PY) tools/run.py $(HOST):$(PORT)
 
 ## test: the whole suite (SQLite unless DATABASE_URL names PostgreSQL).
 test: setup dev

@@ -1,4 +1,5 @@
-"""REST API v1 routes: resources, tokens, the OpenAPI schema and its Swagger UI (no CDN)."""
+"""REST API v1 routes: the root (what the API offers), resources, tokens, the OpenAPI
+schema and its Swagger UI (no CDN)."""
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -10,6 +11,8 @@ from rest_framework.decorators import (
     schema,
     throttle_classes,
 )
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.routers import DefaultRouter
 
 from documents.api.views import DocumentViewSet
@@ -47,7 +50,28 @@ router.register("designations", DesignationViewSet, basename="designation")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("tokens", TokenViewSet, basename="token")
 
+
+@api_view(["GET", "HEAD"])
+@permission_classes([permissions.AllowAny])
+@schema(None)
+def api_root(request, format=None):  # noqa: A002 - DRF's name for the format suffix
+    """What the API offers, open to anyone: each resource's list, the token exchange,
+    the OpenAPI schema and its documentation (reading a resource needs a token)."""
+    return Response(
+        {
+            "resources": {
+                prefix: reverse(f"api:{basename}-list", request=request)
+                for prefix, _viewset, basename in router.registry
+            },
+            "auth_token": reverse("api:token-obtain", request=request),
+            "schema": reverse("api:schema", request=request),
+            "docs": reverse("api:docs", request=request),
+        }
+    )
+
+
 urlpatterns = [
+    path("", api_root, name="root"),
     path("auth/token/", TokenObtainView.as_view(), name="token-obtain"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: the CSP allows no inline script.

@@ -4,6 +4,9 @@ Usage: ``python tools/run.py HOST:PORT``. Each child runs in a session of its ow
 that Ctrl-C reaches this script alone; it then passes one interrupt to each. The
 worker finishes the email it is sending, if any, and stops. Either child ending on its
 own (the server's port taken, say) stops the other too, and the exit status says so.
+
+Both children get ``PORTAL_BASE_URL`` (the address in emails' links) from the address
+served, unless the environment names one: the links lead where the server listens.
 """
 
 import contextlib
@@ -18,9 +21,22 @@ ROOT = Path(__file__).resolve().parent.parent
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
 
 
-def start(*arguments: str) -> subprocess.Popen:
+#: Addresses a server listens on but a browser cannot open: links use the loopback.
+WILDCARDS = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "[::]": "[::1]"}  # noqa: S104
+
+
+def base_url(address: str) -> str:
+    """The site's address for links, from runserver's ``HOST:PORT`` (or ``PORT``)."""
+    host, _colon, port = address.rpartition(":")
+    host = WILDCARDS.get(host, host) or "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
+def start(*arguments: str, env: dict) -> subprocess.Popen:
     # The arguments are this script's own, not input.
-    return subprocess.Popen([*MANAGE, *arguments], cwd=ROOT, start_new_session=True)  # noqa: S603
+    return subprocess.Popen(  # noqa: S603
+        [*MANAGE, *arguments], cwd=ROOT, env=env, start_new_session=True
+    )
 
 
 def interrupt(child: subprocess.Popen) -> None:
@@ -37,8 +53,10 @@ def stop(signum, frame):
 def main(address: str) -> int:
     # Without --reload the worker is one process, which a single interrupt stops
     # gracefully; the reloader would kill it in the middle of an attempt.
-    worker = start("db_worker", "--no-reload", "--no-startup-delay")
-    server = start("runserver", address)
+    env = {**os.environ}
+    env.setdefault("PORTAL_BASE_URL", base_url(address))
+    worker = start("db_worker", "--no-reload", "--no-startup-delay", env=env)
+    server = start("runserver", address, env=env)
     children = (server, worker)
     signal.signal(signal.SIGTERM, stop)
     ended = None  # the child that ended on its own, if one did

@@ -4,16 +4,21 @@ What is public at all is ``programmes.access``'s (``public_results``); here are 
 pages' own reads:
 
 - ``published_results(...)``: the published results list (granted, warned, expired),
-  shown ``RESULTS_PER_PAGE`` at a time by ``published_results_page(...)``;
+  narrowed by programme, year, region and search terms, shown ``RESULTS_PER_PAGE`` at
+  a time by ``published_results_page(...)``;
 - ``applications_in_notice(...)`` and ``notice_entry(...)``: the running notices.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
+
+from core.search import search
+from enterprises.models import Region
 
 from ..models import Application, ApplicationEvent, Call, Kind, Programme
 from ..workflow import RESULTS, Status, last_notice_opened_at, notice_ends_at
@@ -33,9 +38,26 @@ PUBLIC_RELATED = (
 
 RESULTS_PER_PAGE = 100
 
+#: What the results page's search looks in: the columns the page shows (an application's
+#: own title is not published, so it is not searched either).
+RESULT_SEARCH_FIELDS = (
+    "enterprise__name",
+    "product_detail__product_name",
+    "project_detail__project_name",
+    "designation_detail__platform_name",
+)
 
-def published_results(*, programme: Programme | None = None, year: int | None = None):
-    """The published list: granted applications, newest year first, then by programme.
+
+def published_results(
+    *,
+    programme: Programme | None = None,
+    year: int | None = None,
+    region: Region | None = None,
+    terms: Sequence[str] = (),
+):
+    """The published list: granted applications, newest year first, then by programme;
+    of one ``region`` (with the counties under a city) and holding every search term
+    in one of ``RESULT_SEARCH_FIELDS``, when given.
 
     Within one programme and year (a "group" of the list) rows follow the call's
     code, the enterprise's name and the id; ``published_position`` relies on it.
@@ -56,11 +78,20 @@ def published_results(*, programme: Programme | None = None, year: int | None = 
         queryset = queryset.filter(programme=programme)
     if year is not None:
         queryset = queryset.filter(year=year)
+    if region is not None:
+        queryset = queryset.filter(region_id__in=region.self_and_descendant_ids())
+    if terms:
+        queryset = search(queryset, terms, RESULT_SEARCH_FIELDS)
     return queryset
 
 
 def published_results_page(
-    *, programme: Programme | None = None, year: int | None = None, number=None
+    *,
+    programme: Programme | None = None,
+    year: int | None = None,
+    region: Region | None = None,
+    terms: Sequence[str] = (),
+    number=None,
 ) -> Page:
     """Page ``number`` of the published list (the nearest page if out of range).
 
@@ -68,7 +99,10 @@ def published_results_page(
     title, are fetched for the page (nine joined tables cost PostgreSQL ~50 ms of
     planning on every page view).
     """
-    paginator = Paginator(published_results(programme=programme, year=year), RESULTS_PER_PAGE)
+    paginator = Paginator(
+        published_results(programme=programme, year=year, region=region, terms=terms),
+        RESULTS_PER_PAGE,
+    )
     page = paginator.get_page(number)
     page.object_list = application_details_fetch(page.object_list)
     designations = [row for row in page.object_list if row.kind == Kind.DESIGNATION]
@@ -76,8 +110,9 @@ def published_results_page(
     return page
 
 
-def published_position(application: Application) -> int:
-    """How many results of ``application``'s programme and year precede it on the list.
+def published_position(application: Application, *, results: QuerySet | None = None) -> int:
+    """How many results of ``application``'s programme and year precede it on the list
+    (``results``: the list as narrowed, the whole list when None).
 
     Numbers a page's first group where it continues from the page before.
     """
@@ -87,8 +122,9 @@ def published_position(application: Application) -> int:
         | Q(call__code=call.code, enterprise__name__lt=name)
         | Q(call__code=call.code, enterprise__name=name, pk__lt=application.pk)
     )
+    listed = Application.objects.all() if results is None else results
     return (
-        Application.objects.filter(
+        listed.filter(
             before,
             status__in=RESULTS,
             programme_id=call.programme_id,
@@ -97,6 +133,28 @@ def published_position(application: Application) -> int:
         .order_by()
         .count()
     )
+
+
+def result_regions() -> list[Region]:
+    """The counties with published results and the cities above them, each city before
+    its counties (for the results page filter): asked region by region, from the
+    (region, status) index."""
+    published = Application.objects.filter(region=OuterRef("pk"), status__in=RESULTS)
+    counties = list(Region.objects.filter(Exists(published)).select_related("parent"))
+    cities = {region.parent for region in counties if region.parent is not None}
+    by_city = sorted(cities, key=lambda city: city.code)
+    ordered = []
+    for city in by_city:
+        ordered.append(city)
+        ordered += sorted(
+            (region for region in counties if region.parent_id == city.pk),
+            key=lambda region: region.code,
+        )
+    ordered += sorted(
+        (region for region in counties if region.parent_id is None),
+        key=lambda region: region.code,
+    )
+    return ordered
 
 
 # Both filters below are semi-joins that stop at the first published application of

@@ -6,6 +6,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.search import admin_search_terms
+from enterprises.models import Region
+
 from ..forms_review import ObjectionForm
 from ..models import Kind, Programme
 from ..selectors.public import (
@@ -13,8 +16,10 @@ from ..selectors.public import (
     notice_entry,
     public_notices,
     published_position,
+    published_results,
     published_results_page,
     result_programmes,
+    result_regions,
     result_years,
 )
 from ..services.public import objection_lodge
@@ -81,24 +86,42 @@ def _int_or_none(value):
 
 
 def results_view(request):
-    """The published results, a page at a time, grouped by programme and year.
+    """The published results, a page at a time, grouped by programme and year; narrowed
+    by programme, year, region (a city with its counties) and words searched for in the
+    enterprise's name and the product, project or platform.
 
     Each group is numbered from 1; a group continued from the page before goes on
-    counting where that page stopped.
+    counting where that page stopped (in the list as narrowed).
     """
     programmes = result_programmes()
     programme = None
     if request.GET.get("programme"):
         programme = Programme.objects.filter(code=request.GET["programme"]).first()
     year = _int_or_none(request.GET.get("year"))
-    page = published_results_page(programme=programme, year=year, number=request.GET.get("page"))
+    region = None
+    if request.GET.get("region"):
+        region = Region.objects.filter(code=request.GET["region"]).first()
+    search_text = request.GET.get("q", "").strip()[:200]
+    terms = admin_search_terms(search_text)
+    page = published_results_page(
+        programme=programme,
+        year=year,
+        region=region,
+        terms=terms,
+        number=request.GET.get("page"),
+    )
+    narrowed = (
+        published_results(programme=programme, year=year, region=region, terms=terms)
+        if region is not None or terms
+        else None
+    )
     groups: list[dict] = []
     for application in page.object_list:
         key = (application.programme_id, application.year)
         if not groups or groups[-1]["key"] != key:
             offset = 0
             if not groups and page.has_previous():
-                offset = published_position(application)
+                offset = published_position(application, results=narrowed)
             groups.append(
                 {
                     "key": key,
@@ -130,7 +153,11 @@ def results_view(request):
             "query": query.urlencode(),
             "programmes": programmes,
             "years": result_years(),
+            "regions": result_regions(),
             "selected_programme": programme,
             "selected_year": year,
+            "selected_region": region,
+            "search_text": search_text,
+            "narrowed": bool(programme or year or region or terms),
         },
     )

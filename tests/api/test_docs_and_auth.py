@@ -453,3 +453,24 @@ def test_a_real_http_client_reads_with_a_token(live_server, staff, world):
     )
     with urllib.request.urlopen(bundle, timeout=10) as response:  # noqa: S310
         assert response.status == 200
+
+
+def test_the_api_root_links_every_resource_and_the_docs(client_for):
+    response = client_for(None).get("/api/v1/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert {
+        "regions",
+        "industries",
+        "enterprises",
+        "programmes",
+        "calls",
+        "applications",
+        "designations",
+    } <= set(body["resources"])
+    assert body["resources"]["applications"] == "http://testserver/api/v1/applications/"
+    assert body["docs"] == "http://testserver/api/v1/docs/"
+    assert client_for(None).get(body["schema"]).status_code == 200
+    assert client_for(None).get(body["docs"]).status_code == 200
+    assert client_for(None).get(body["resources"]["regions"]).status_code == 401

@@ -38,9 +38,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def launch(env, port):
+def launch(env, port, host="127.0.0.1"):
     return subprocess.Popen(  # noqa: S603
-        [sys.executable, "tools/run.py", f"127.0.0.1:{port}"],
+        [sys.executable, "tools/run.py", f"{host}:{port}"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -114,3 +114,36 @@ def test_the_worker_stops_when_the_server_cannot_start(environment):
 
     assert status != 0
     assert wait_until(lambda: not any(running(pid) for pid in children), seconds=10)
+
+
+def environ_of(pid: int) -> dict[str, str]:
+    raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(item.decode().split("=", 1) for item in raw if b"=" in item)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads processes from /proc")
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (None, "http://127.0.0.1:{port}"),
+        ("https://desk.example.gov.cn", "https://desk.example.gov.cn"),
+    ],
+)
+def test_links_in_emails_follow_the_address_served(environment, given, expected):
+    """Every link the server and the worker write (PORTAL_BASE_URL) leads to the port
+    actually served, unless PORTAL_BASE_URL is set."""
+    environment.pop("PORTAL_BASE_URL", None)
+    if given:
+        environment["PORTAL_BASE_URL"] = given
+    port = free_port()
+    launcher = launch(environment, port, host="0.0.0.0")  # noqa: S104
+    try:
+        assert wait_until(lambda: answers(port)), "the server never answered"
+        children = children_of(launcher.pid)
+        assert len(children) == 2
+        urls = {environ_of(pid).get("PORTAL_BASE_URL") for pid in children}
+    finally:
+        launcher.send_signal(signal.SIGINT)
+        launcher.wait(timeout=20)
+
+    assert urls == {expected.format(port=port)}

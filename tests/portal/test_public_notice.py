@@ -342,3 +342,66 @@ def test_results_page_links_in_chinese(client, enterprise, call):
     content = response.content.decode()
     assert "第 2 页，共 2 页" in content
     assert "上一页" in content
+
+
+def test_results_search_finds_the_enterprise_or_the_subject(client, enterprise, other_enterprise):
+    call = factories.CallFactory()
+    carbon = factories.ApplicationFactory(
+        enterprise=enterprise, call=call, status=Status.GRANTED, title="Unpublished title"
+    )
+    carbon.product_detail.product_name = "Polyacrylonitrile-based carbon fibre"
+    carbon.product_detail.save()
+    other = factories.ApplicationFactory(
+        enterprise=other_enterprise, call=call, status=Status.GRANTED
+    )
+
+    def found(**params):
+        groups = client.get(RESULTS, params).context["groups"]
+        return [row["enterprise"] for group in groups for row in group["rows"]]
+
+    assert found(q="polyacrylonitrile") == [enterprise.name]
+    assert found(q=other.enterprise.name) == [other_enterprise.name]
+    assert found(q="Unpublished") == []  # the application's own title is not published
+    empty = client.get(RESULTS, {"q": "no such thing"})
+    assert "No published result matches." in empty.content.decode()
+    assert 'value="no such thing"' in empty.content.decode()
+
+
+def test_results_filter_by_region_a_city_holding_its_counties(client):
+    city = factories.RegionFactory(code="330400", name="嘉兴市", level="city")
+    nanhu = factories.RegionFactory(code="330402", name="南湖区", parent=city)
+    tongxiang = factories.RegionFactory(code="330483", name="桐乡市", parent=city)
+    elsewhere = factories.RegionFactory(code="330102", name="上城区")
+    call = factories.CallFactory()
+    for region in (nanhu, tongxiang, elsewhere):
+        factories.ApplicationFactory(
+            enterprise=factories.EnterpriseFactory(region=region, name=f"{region.name}企业"),
+            call=call,
+            status=Status.GRANTED,
+            region=region,
+        )
+
+    def found(code):
+        groups = client.get(RESULTS, {"region": code}).context["groups"]
+        return sorted(row["region"] for group in groups for row in group["rows"])
+
+    assert found("330483") == ["桐乡市"]
+    assert found("330400") == ["南湖区", "桐乡市"]
+    page = client.get(RESULTS)
+    # Each city, then its counties; a county without its city here comes last.
+    assert [region.code for region in page.context["regions"]] == [
+        "330400",
+        "330402",
+        "330483",
+        "330102",
+    ]
+
+
+def test_a_narrowed_list_numbers_its_own_rows_across_pages(client, enterprise, other_enterprise):
+    call = factories.CallFactory()
+    granted_rows(101, enterprise=enterprise, call=call)
+    granted_rows(50, enterprise=other_enterprise, call=call)
+
+    second = client.get(RESULTS, {"q": enterprise.name, "page": 2})
+
+    assert numbers(second) == [101]
