@@ -10,6 +10,9 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Records")
 
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the sign-in receiver
+
 
 class DeskAdminConfig(admin_apps.AdminConfig):
     """Django's admin, whose site keeps each kind of user's navigation

@@ -153,3 +153,44 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.to}: {self.subject[:60]}"
+
+
+class Profile(models.Model):
+    """What a person chose for themselves: the language they read (set by the language
+    switch while signed in) and whether they are told of new work in-app and by email.
+
+    One row per user, made when first needed (``core.profiles``); a user without one
+    reads the site's language and hears of new work both ways.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="profile",
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the pages, notices and emails; empty: the site's."),
+    )
+    new_work_in_app = models.BooleanField(
+        _("notices of new work in Programme Desk"),
+        default=True,
+        help_text=_("An entry under Notifications when work arrives for you."),
+    )
+    new_work_by_email = models.BooleanField(
+        _("emails about new work"),
+        default=True,
+        help_text=_("An email to your address when work arrives for you."),
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return str(self.user)

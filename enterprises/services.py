@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -65,14 +65,15 @@ Action = AuditEntry.Action
 
 def _tell(*, template: str, context: dict, users, link: str) -> None:
     """A notice from ``templates/emails/<template>_subject.txt`` and ``<template>.txt``,
-    in-app and by email (``core.notifications.notify``).
-
-    Rendered in the site's language: the recipient's own choice is not stored.
+    in-app and by email (``core.notifications.notify``), in each recipient's language.
     """
-    with translation.override(settings.LANGUAGE_CODE):
+
+    def notice() -> Notice:
         subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
         body = render_to_string(f"emails/{template}.txt", context)
-    notify(users=users, notice=Notice(subject=subject, body=body, message=subject, link=link))
+        return Notice(subject=subject, body=body, message=subject, link=link)
+
+    notify(users=users, notice=notice)
 
 
 def _field_values(data: dict, fields) -> dict:

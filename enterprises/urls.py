@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("accounts/reset/done/", views.password_reset_complete, name="password_reset_complete"),
     path("account/", views.dashboard, name="dashboard"),
+    path("account/notices/", views.new_work_notices, name="new-work-notices"),
     path("enterprise/link/", views.enterprise_link, name="link"),
     path("enterprise/register/", views.enterprise_register, name="register"),
     path("enterprises/<int:pk>/", views.enterprise_profile, name="profile"),

@@ -13,10 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.profiles import profile_get, profile_set_new_work_notices
+
 from . import services
 from .access import (
     can_decide_membership,
     can_manage_enterprise_profile,
+    may,
     own_membership_list,
 )
 from .forms import (
@@ -26,6 +29,7 @@ from .forms import (
     PortalLoginForm,
     SignUpForm,
 )
+from .forms_account import NewWorkNoticesForm
 from .models import Enterprise, Membership
 
 BACKEND = "enterprises.auth.EmailOrMobileBackend"
@@ -102,14 +106,42 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 @login_required
 def dashboard(request):
     memberships = own_membership_list(user=request.user)
+    profile = profile_get(user=request.user)
     return render(
         request,
         "portal/applicant/dashboard.html",
         {
             "approved": [m for m in memberships if m.status == Membership.Status.APPROVED],
             "pending": [m for m in memberships if m.status == Membership.Status.PENDING],
+            "language": profile.get_language_display() if profile.language else "",
+            # New work reaches the desks' people: staff, county officers and experts.
+            "notices_form": NewWorkNoticesForm(
+                initial={
+                    "new_work_in_app": profile.new_work_in_app,
+                    "new_work_by_email": profile.new_work_by_email,
+                }
+            )
+            if may(request.user, "use_desk")
+            else None,
         },
     )
+
+
+@login_required
+@require_POST
+def new_work_notices(request):
+    """Save how the person hears of new work, and go back to the account page."""
+    if not may(request.user, "use_desk"):
+        raise Http404
+    form = NewWorkNoticesForm(request.POST)
+    form.is_valid()  # two check boxes: absent means off, nothing can be invalid
+    profile_set_new_work_notices(
+        user=request.user,
+        in_app=form.cleaned_data.get("new_work_in_app", False),
+        by_email=form.cleaned_data.get("new_work_by_email", False),
+    )
+    messages.success(request, _("Your choices for notices of new work are saved."))
+    return redirect("enterprises:dashboard")
 
 
 @login_required

@@ -17,6 +17,7 @@ class ReminderLog(models.Model):
         NOTICE_ENDING = "notice_ending", _("Public notice ending")
         DESIGNATION_EXPIRING = "designation_expiring", _("Designation expiring")
         EVALUATION_DUE = "evaluation_due", _("Evaluation due")
+        REVIEW_DUE = "review_due", _("Expert review due")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     object_key = models.CharField(

@@ -2,16 +2,12 @@
 
 The in-app notice and the email are rendered from translatable templates in
 ``templates/emails/`` (``status_changed_notice.txt``, ``status_changed_subject.txt``,
-``status_changed.txt``) and sent through ``core.notifications.notify``. They are
-rendered in the site's language (``LANGUAGE_CODE``, Chinese for the bureau): a
-member's own choice of language is not stored, and the actor who moved the
-application may use another one.
+``status_changed.txt``) and sent through ``core.notifications.notify``, which
+renders them in each member's own language.
 """
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from core.notifications import Notice, notify
 from enterprises.access import enterprise_members
@@ -28,7 +24,8 @@ def _render(template: str, context: dict) -> str:
 def notify_members(*, application: Application, comment: str = "") -> None:
     """Tell each approved member of the enterprise, in-app and by email."""
     link = reverse("programmes:application-detail", args=[application.pk])
-    with translation.override(settings.LANGUAGE_CODE):
+
+    def notice() -> Notice:
         context = {
             "application": application,
             "enterprise": application.enterprise,
@@ -37,10 +34,11 @@ def notify_members(*, application: Application, comment: str = "") -> None:
             "comment": comment,
             "link": portal_url(link),
         }
-        notice = Notice(
+        return Notice(
             subject=" ".join(_render("status_changed_subject.txt", context).split()),
             body=_render("status_changed.txt", context) + "\n",
             message=" ".join(_render("status_changed_notice.txt", context).split()),
             link=link,
         )
+
     notify(users=enterprise_members(application.enterprise_id), notice=notice)

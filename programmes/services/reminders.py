@@ -22,8 +22,8 @@ Who hears what:
   or never and designated that long ago: bureau staff.
 
 "Bureau staff" are the active members of the Bureau staff group; superusers
-outside it are IT accounts and get no reminders. Messages are written in the
-site's language (``LANGUAGE_CODE``): nobody's own choice of language is stored.
+outside it are IT accounts and get no reminders. Each recipient reads their reminder
+in their own language (``core.profiles``; the site's for those who never chose).
 
 These are system reads, not a user's list, so they query the models directly
 instead of going through the per-user selectors.
@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from core.notifications import Notice, notify
+from core.profiles import choices_of
 from enterprises.models import Membership
 from enterprises.services import portal_url
 
@@ -365,16 +366,37 @@ def _evaluations_due(today: date, staff: list) -> list[Reminder]:
     return reminders
 
 
-def reminders_due(*, today: date) -> list[Reminder]:
-    """Every reminder that applies on ``today``, sent before or not."""
-    with translation.override(settings.LANGUAGE_CODE):
-        staff = bureau_staff()
+def _reminders_in(language: str, today: date, staff: list) -> list[Reminder]:
+    with translation.override(language):
         return [
             *_calls_closing(today, staff),
             *_notices_ending(today, staff),
             *_designations_expiring(today, staff),
             *_evaluations_due(today, staff),
         ]
+
+
+def reminders_due(*, today: date) -> list[Reminder]:
+    """Every reminder that applies on ``today``, sent before or not, each written in its
+    recipient's language.
+
+    The reminders are worked out once per language of the site, in the same order each
+    time; each recipient's is taken from the pass in their language.
+    """
+    staff = bureau_staff()
+    languages = [code for code, _name in settings.LANGUAGES]
+    passes = {language: _reminders_in(language, today, staff) for language in languages}
+    first = passes[languages[0]]
+    if not first:
+        return []
+    language_of = {
+        pk: chosen.language
+        for pk, chosen in choices_of([reminder.recipient for reminder in first]).items()
+    }
+    return [
+        passes.get(language_of[reminder.recipient.pk], first)[index]
+        for index, reminder in enumerate(first)
+    ]
 
 
 def _notice(reminder: Reminder) -> Notice:
