@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from core.fields import DateField, MoneyField, PercentageField
 from core.managers import CodeNaturalKeyManager
 from enterprises.models import Region
 
@@ -116,7 +117,7 @@ class RewardRule(models.Model):
     )
     tier = models.CharField(_("level or tier"), max_length=40)
     label = models.CharField(_("label"), max_length=200)
-    amount = models.DecimalField(_("amount (yuan)"), validators=NON_NEGATIVE, **MONEY)
+    amount = MoneyField(_("amount (yuan)"), validators=NON_NEGATIVE, **MONEY)
     policy = models.CharField(_("policy"), max_length=255, blank=True)
     source = models.CharField(_("source"), max_length=255, blank=True)
 
@@ -158,18 +159,18 @@ class Call(models.Model):
     code = models.SlugField(_("code"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=255)
     year = models.PositiveSmallIntegerField(_("year"))
-    opens_on = models.DateField(_("opens on"), null=True, blank=True)
-    closes_on = models.DateField(_("closes on"), null=True, blank=True)
-    budget = models.DecimalField(
+    opens_on = DateField(_("opens on"), null=True, blank=True)
+    closes_on = DateField(_("closes on"), null=True, blank=True)
+    budget = MoneyField(
         _("budget (yuan)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
     )
     public_notice_days = models.PositiveSmallIntegerField(_("public notice days"), default=5)
     recommendation_quota = models.PositiveSmallIntegerField(
         _("recommendation quota per county"), null=True, blank=True
     )
-    announced_on = models.DateField(_("results announced on"), null=True, blank=True)
+    announced_on = DateField(_("results announced on"), null=True, blank=True)
     announced_count = models.PositiveIntegerField(_("number selected"), null=True, blank=True)
-    announced_amount = models.DecimalField(
+    announced_amount = MoneyField(
         _("total funds announced (yuan)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
     )
     announcement = models.TextField(_("announcement"), blank=True)
@@ -245,7 +246,7 @@ class AnnouncedFigure(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     tier = models.CharField(_("level or tier"), max_length=40, blank=True)
     count = models.PositiveIntegerField(_("count"), null=True, blank=True)
-    amount = models.DecimalField(
+    amount = MoneyField(
         _("amount (yuan)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
     )
     rank = models.PositiveSmallIntegerField(_("rank in the province"), null=True, blank=True)
@@ -279,7 +280,7 @@ class ScoreCriterion(models.Model):
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="criteria"
     )
     name = models.CharField(_("criterion"), max_length=200)
-    weight = models.DecimalField(
+    weight = PercentageField(
         _("weight (%)"),
         max_digits=5,
         decimal_places=2,

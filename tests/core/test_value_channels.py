@@ -3,6 +3,7 @@ enterprise form, the admin's, an enterprise sheet, the public notice's objection
 the admin's objection page is refused the same way, by ``core.values``."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -235,3 +236,50 @@ def test_the_admin_objection_page_refuses_a_contact_with_the_rules_message(
     errors = response.context["adminform"].form.errors
     assert errors["contact"] == [message(values.parse_contact, value)]
     assert not Objection.objects.exists()
+
+
+# --- Money, dates and percentages in admin -------------------------------------------
+
+
+def test_the_admin_call_page_reads_dates_and_amounts_as_people_write_them(client, staff):
+    call = factories.CallFactory()
+    client.force_login(staff)
+    url = reverse("admin:programmes_call_change", args=[call.pk])
+    data = admin_form_data(client.get(url))
+
+    refused = client.post(url, {**data, "opens_on": "2025-02-30", "budget": "-5"})
+    accepted = client.post(url, {**data, "opens_on": "2025年5月20日", "budget": "12.5万元"})
+
+    errors = refused.context["adminform"].form.errors
+    assert errors["opens_on"] == [message(values.parse_date, "2025-02-30")]
+    assert errors["budget"] == [message(values.parse_money, "-5")]
+    assert accepted.status_code == 302
+    call.refresh_from_db()
+    assert (str(call.opens_on), call.budget) == ("2025-05-20", Decimal("125000.00"))
+
+
+@pytest.mark.parametrize(("weight", "stored"), [("70%", "70.00"), ("0.7", None)])
+def test_the_admin_programme_page_reads_a_criterions_weight_in_per_cent(
+    client, staff, weight, stored
+):
+    programme = factories.ProgrammeFactory()
+    client.force_login(staff)
+    url = reverse("admin:programmes_programme_change", args=[programme.pk])
+    data = admin_form_data(client.get(url))
+    data.update({"criteria-TOTAL_FORMS": "1", "criteria-0-name": "技术先进性"})
+    data["criteria-0-weight"] = weight
+    data["criteria-0-position"] = "1"
+
+    response = client.post(url, data)
+
+    if stored is None:
+        formset = next(
+            inline.formset
+            for inline in response.context["inline_admin_formsets"]
+            if inline.formset.prefix == "criteria"
+        )
+        assert formset.errors[0]["weight"] == [message(values.parse_percentage, weight)]
+        assert not programme.criteria.exists()
+    else:
+        assert response.status_code == 302
+        assert str(programme.criteria.get().weight) == stored
