@@ -49,7 +49,7 @@ def _first_worksheet(source):
 class xlsx_rows:  # noqa: N801  (used like the generator functions beside it)
     """The first visible worksheet of an xlsx file (path, bytes or file), row by row.
 
-    python-calamine parses the sheet in Rust, some thirty times faster than
+    python-calamine parses the sheet in Rust, some fifteen times faster than
     openpyxl. It leaves out the empty columns on the left, which are put back so
     that column letters stay Excel's. A cell merged down several rows (a region
     written once for the enterprises below it) is repeated in each of its rows;
@@ -146,11 +146,45 @@ def read_ahead(rows: Iterable, *, chunk: int = 500, depth: int = 4) -> Iterator:
         thread.join(timeout=5)
 
 
+#: python-calamine holds the whole sheet in memory, about nine times the file's size (a
+#: 7 MiB file of 100,000 enterprises takes some 64 MiB). Above this size a file is
+#: streamed by openpyxl instead: memory stays flat, parsing is some fifteen times slower.
+CALAMINE_MAX_BYTES = 16 * 2**20
+
+
+class streamed_xlsx_rows:  # noqa: N801
+    """The first visible worksheet of a large xlsx file, streamed by openpyxl's read-only
+    mode (cells merged down are read in their first row only)."""
+
+    def __init__(self, path):
+        import openpyxl
+
+        try:
+            self.workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as error:  # zipfile, XML and openpyxl's own errors alike
+            raise CellError(
+                _("The file cannot be read as an xlsx workbook: %(error)s") % {"error": error}
+            ) from None
+        visible = [ws for ws in self.workbook.worksheets if ws.sheet_state == "visible"]
+        if not visible:
+            raise CellError(_("The workbook has no visible worksheet."))
+        self.sheet = visible[0]
+        self.total = self.sheet.max_row
+
+    def __iter__(self) -> Iterator[tuple[int, Sequence]]:
+        try:
+            yield from enumerate(self.sheet.iter_rows(values_only=True), 1)
+        finally:
+            self.workbook.close()
+
+
 def file_rows(path, *, name: str = "") -> Iterable[tuple[int, Sequence]]:
     """Rows of an xlsx or csv file, chosen by the file name's extension; an xlsx file's
     rows know their ``total``."""
     suffix = Path(name or str(path)).suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
+        if not isinstance(path, bytes) and Path(path).stat().st_size > CALAMINE_MAX_BYTES:
+            return streamed_xlsx_rows(path)
         return xlsx_rows(path)
     if suffix in {".csv", ".txt"}:
         return csv_rows(path)

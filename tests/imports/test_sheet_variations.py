@@ -125,3 +125,20 @@ def test_the_same_list_imports_through_the_tablib_dataset_of_admin_and_the_comma
 
     assert result.committed, [problem.message() for problem in result.problems]
     assert Enterprise.objects.count() == 3
+
+
+def test_a_sheet_too_large_for_memory_is_streamed_and_imports_the_same(
+    tmp_path, places, code, monkeypatch
+):
+    from core.sheets import readers
+
+    path = sheet(tmp_path, code, messy_rows(code))
+    monkeypatch.setattr(readers, "CALAMINE_MAX_BYTES", path.stat().st_size - 1)
+
+    rows = readers.file_rows(path)
+    result = EnterpriseResource().import_file(path)
+
+    assert isinstance(rows, readers.streamed_xlsx_rows) and rows.total == 12
+    assert [number for number, _cells in rows][-1] == 12  # read to the end, closed
+    assert result.committed, [problem.message() for problem in result.problems]
+    assert Enterprise.objects.count() == 3
