@@ -17,7 +17,10 @@ looked at anything else would have to be added to it.
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.shortcuts import resolve_url
 from django.template.loader import get_template
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext_noop
@@ -73,6 +76,16 @@ class DeskAdminSite(admin.AdminSite):
         context = super().each_context(request)
         context["desk_nav_sidebar"] = NavSidebar(self, request, context["available_apps"])
         return context
+
+    def login(self, request, extra_context=None):
+        """Django's admin login; without a ``next``, it leads to the person's inbox
+        (``LOGIN_REDIRECT_URL``), the first page of every role, as the portal's does."""
+        if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
+            extra_context = {
+                REDIRECT_FIELD_NAME: resolve_url(settings.LOGIN_REDIRECT_URL),
+                **(extra_context or {}),
+            }
+        return super().login(request, extra_context)
 
 
 class NavSidebar:

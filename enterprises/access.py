@@ -303,3 +303,13 @@ def enterprise_members(enterprise_id) -> list:
 
 def county_officers() -> QuerySet:
     return holders_of(COUNTY_OFFICERS)
+
+
+def officers_covering(region_id) -> QuerySet:
+    """The active county officers who see the region's filings: those whose jurisdiction
+    is the region or a region above it (as ``jurisdiction_region_ids`` reaches down)."""
+    if region_id is None:
+        return get_user_model().objects.none()
+    above = Region.objects.filter(pk=region_id).values_list("parent_id", "parent__parent_id")
+    regions = {region_id, *(pk for pk in (above.first() or ()) if pk is not None)}
+    return county_officers().filter(jurisdictions__region_id__in=regions).distinct()

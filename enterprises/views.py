@@ -70,10 +70,8 @@ def signup(request):
 class PortalLoginView(auth_views.LoginView):
     form_class = PortalLoginForm
     template_name = "registration/login.html"
+    # Without a ``next``, Django's LoginView goes to LOGIN_REDIRECT_URL: the inbox.
     redirect_authenticated_user = True
-
-    def get_default_redirect_url(self):
-        return reverse("enterprises:dashboard")
 
 
 class PortalLogoutView(auth_views.LogoutView):

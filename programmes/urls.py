@@ -1,10 +1,11 @@
 from django.urls import path
 
-from .views import applicant, files, public
+from .views import applicant, files, inbox, public
 
 app_name = "programmes"
 
 urlpatterns = [
+    path("inbox/", inbox.inbox, name="inbox"),
     path("attachments/<int:pk>/download/", files.attachment_download, name="attachment-download"),
     path("calls/", applicant.calls, name="calls"),
     path("calls/<int:call_pk>/apply/", applicant.apply, name="apply"),

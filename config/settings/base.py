@@ -135,6 +135,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 # The portal's login; admin keeps its own at /admin/login/.
 LOGIN_URL = "enterprises:login"
+# Every role starts from its inbox: what waits for that person (programmes/views/inbox.py).
+LOGIN_REDIRECT_URL = "programmes:inbox"
 
 # --- Login lock-out (django-axes): admin, portal and API token logins ------------
 # After AXES_FAILURE_LIMIT failures for one account from one address, that pair is

@@ -18,6 +18,7 @@ from .. import access
 from ..hooks import moves_batch
 from ..models import Application, Call, Objection
 from ..selectors.public import applications_in_notice, notice_entry
+from .notifications import notify_objection_lodged
 from .workflow import application_move
 
 
@@ -46,6 +47,7 @@ def objection_lodge(
         objection.full_clean()
         objection.save()
         audit_record(action=AuditEntry.Action.RECORD, obj=objection, detail="lodged")
+        transaction.on_commit(lambda: notify_objection_lodged(objection=objection))
     return objection
 
 

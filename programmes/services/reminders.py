@@ -1,5 +1,5 @@
 """Reminders of deadlines, sent once each: calls closing, notices ending, designations expiring,
-evaluations due.
+evaluations due, expert reviews due.
 
 ``reminders_due`` works out who should hear what on a given day;
 ``reminders_send`` sends those not sent before (an in-app notice and an email,
@@ -19,7 +19,9 @@ Who hears what:
   the enterprise's members and bureau staff (staff also hear of designations
   whose validity has passed while they are still marked granted);
 - a designation was last evaluated ``EVALUATION_INTERVAL_YEARS`` or more ago,
-  or never and designated that long ago: bureau staff.
+  or never and designated that long ago: bureau staff;
+- an expert's review (``ReviewAssignment.due_on``) is due within ``REVIEW_DUE_DAYS``
+  and its score sheet is not in: the expert; and once more when the day has passed.
 
 "Bureau staff" are the active members of the Bureau staff group; superusers
 outside it are IT accounts and get no reminders. Each recipient reads their reminder
@@ -57,13 +59,15 @@ from ..models import (
     Designation,
     Evaluation,
     ReminderLog,
+    ReviewAssignment,
 )
-from ..workflow import HOLDING, Status
+from ..workflow import HOLDING, UNDER_EXPERT_REVIEW, Status
 
 CALL_CLOSING_DAYS = 7
 NOTICE_ENDING_DAYS = 2
 DESIGNATION_EXPIRING_DAYS = 90
 EVALUATION_INTERVAL_YEARS = 2
+REVIEW_DUE_DAYS = 3
 
 Kind = ReminderLog.Kind
 
@@ -366,6 +370,52 @@ def _evaluations_due(today: date, staff: list) -> list[Reminder]:
     return reminders
 
 
+def _reviews_due(today: date) -> list[Reminder]:
+    assignments = (
+        ReviewAssignment.objects.filter(
+            submitted_at__isnull=True,
+            due_on__lte=today + timedelta(days=REVIEW_DUE_DAYS),
+            application__status__in=UNDER_EXPERT_REVIEW,
+            expert__is_active=True,
+        )
+        .select_related("expert", "application__call")
+        .order_by("due_on", "pk")
+    )
+    subject = _("Programme Desk: a review is due")
+    reminders = []
+    for assignment in assignments:
+        application = assignment.application
+        values = {
+            "title": application.title,
+            "call": application.call.title,
+            "date": _day(assignment.due_on),
+        }
+        key = f"assignment:{assignment.pk}"
+        if assignment.due_on >= today:
+            message = _("Your review of “%(title)s” (%(call)s) is due on %(date)s.") % values
+        else:
+            key += ":overdue"
+            message = (
+                _(
+                    "Your review of “%(title)s” (%(call)s) was due on %(date)s: submit the "
+                    "score sheet, or tell the bureau if you cannot."
+                )
+                % values
+            )
+        reminders.append(
+            Reminder(
+                Kind.REVIEW_DUE,
+                key,
+                assignment.due_on,
+                assignment.expert,
+                subject,
+                message,
+                link=_link("review:expert-assignment", assignment.pk),
+            )
+        )
+    return reminders
+
+
 def _reminders_in(language: str, today: date, staff: list) -> list[Reminder]:
     with translation.override(language):
         return [
@@ -373,6 +423,7 @@ def _reminders_in(language: str, today: date, staff: list) -> list[Reminder]:
             *_notices_ending(today, staff),
             *_designations_expiring(today, staff),
             *_evaluations_due(today, staff),
+            *_reviews_due(today),
         ]
 
 

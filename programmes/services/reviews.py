@@ -1,6 +1,7 @@
 """Review work: expert assignments, conflict-of-interest declarations and score sheets."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,15 +16,30 @@ from enterprises.models import Membership
 from .. import access
 from ..models import Application, ReviewAssignment, ReviewScore, ScoreCriterion
 from ..workflow import UNDER_EXPERT_REVIEW, Status
+from .notifications import (
+    notify_conflict_declared,
+    notify_expert_assigned,
+    notify_sheets_in,
+)
 
 TWO_PLACES = Decimal("0.01")
+#: Days an expert has for a review, from the day they are asked, unless staff name a day.
+REVIEW_DAYS = 14
 
 
 # --- Assigning experts ------------------------------------------------------------
 
 
-def expert_assign(*, application: Application, expert, actor) -> ReviewAssignment:
-    """Ask ``expert`` to score ``application``; repeating it returns the same assignment."""
+def review_due_on(*, today: date | None = None) -> date:
+    """The day a review asked for today is due by, unless staff name another."""
+    return (today or timezone.localdate()) + timedelta(days=REVIEW_DAYS)
+
+
+def expert_assign(
+    *, application: Application, expert, actor, due_on: date | None = None
+) -> ReviewAssignment:
+    """Ask ``expert`` to score ``application`` by ``due_on`` (``REVIEW_DAYS`` from today
+    when not given), and tell them; repeating it returns the same assignment, unchanged."""
     if not access.may(actor, "assign_experts"):
         raise ValidationError(_("Only bureau staff assign experts."))
     if not access.may(expert, "review_applications"):
@@ -45,11 +61,16 @@ def expert_assign(*, application: Application, expert, actor) -> ReviewAssignmen
     try:
         with transaction.atomic():
             assignment, created = ReviewAssignment.objects.get_or_create(
-                application=application, expert=expert
+                application=application,
+                expert=expert,
+                defaults={"due_on": due_on or review_due_on()},
             )
             if created:
                 audit_record(
                     action=AuditEntry.Action.RECORD, actor=actor, obj=assignment, detail="assigned"
+                )
+                transaction.on_commit(
+                    lambda: notify_expert_assigned(assignment=assignment, actor=actor)
                 )
     except IntegrityError:  # the same pair assigned at the same moment elsewhere
         assignment = ReviewAssignment.objects.get(application=application, expert=expert)
@@ -65,8 +86,11 @@ class AssignmentOutcome:
     error: str = ""
 
 
-def experts_assign_bulk(*, applications, experts, actor) -> list[AssignmentOutcome]:
-    """Assign every expert to every application; one outcome per pair, failures included.
+def experts_assign_bulk(
+    *, applications, experts, actor, due_on: date | None = None
+) -> list[AssignmentOutcome]:
+    """Assign every expert to every application, due by ``due_on``; one outcome per pair,
+    failures included.
 
     A pair that cannot be assigned (own enterprise, wrong stage) does not stop the others.
     """
@@ -79,7 +103,9 @@ def experts_assign_bulk(*, applications, experts, actor) -> list[AssignmentOutco
                 application=application, expert=expert
             ).exists()
             try:
-                assignment = expert_assign(application=application, expert=expert, actor=actor)
+                assignment = expert_assign(
+                    application=application, expert=expert, actor=actor, due_on=due_on
+                )
             except ValidationError as error:
                 outcomes.append(
                     AssignmentOutcome(application, expert, error=" ".join(error.messages))
@@ -155,6 +181,7 @@ def review_declare_conflict(
             obj=locked,
             detail="conflict of interest declared",
         )
+        transaction.on_commit(lambda: notify_conflict_declared(assignment=locked, actor=actor))
     assignment.refresh_from_db()
     return assignment
 
@@ -236,5 +263,8 @@ def review_save_scores(
             obj=locked,
             detail="score sheet submitted" if submit else "score sheet saved",
         )
+        if submit and not locked.application.assignments.filter(submitted_at__isnull=True).exists():
+            application = locked.application
+            transaction.on_commit(lambda: notify_sheets_in(application=application, actor=actor))
     assignment.refresh_from_db()
     return assignment

@@ -24,7 +24,7 @@ from ..exceptions import MoveRefused, MoveStale
 from ..hooks import MadeMove, moves_batch, record_move
 from ..models import Application, ApplicationEvent, Kind
 from ..workflow import DECIDED, MOVES, Move, MoveContext
-from .notifications import notify_members
+from .notifications import notify_after_move
 
 
 def move_refusal(application: Application, move: Move, context: MoveContext) -> list[str]:
@@ -152,7 +152,11 @@ def application_move(
             obj=locked,
             detail=f"{declared.name}: {from_status} → {locked.status}",
         )
-        transaction.on_commit(lambda: notify_members(application=locked, comment=context.comment))
+        transaction.on_commit(
+            lambda: notify_after_move(
+                application=locked, move=declared.name, comment=context.comment, actor=actor
+            )
+        )
         record_move(
             MadeMove(
                 application=locked,

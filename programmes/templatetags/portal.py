@@ -1,6 +1,10 @@
-"""Template helpers for the portal's header: the desks the user may open, unread notices."""
+"""Template helpers for the portal: the desks the user may open, unread notices, and the
+``next`` that brings a person back to where they came from (their inbox)."""
 
 from django import template
+from django.utils.html import format_html
+
+from core import navigation
 
 from .. import access
 from ..selectors.applicant import unread_notification_count
@@ -22,3 +26,26 @@ def portal_roles(user):
 @register.simple_tag
 def unread_notices(user):
     return unread_notification_count(user=user)
+
+
+@register.simple_tag(takes_context=True)
+def back_to(context) -> str:
+    """The checked ``next`` of this request ("" when none): where an action returns."""
+    request = context.get("request")
+    return navigation.safe_next(request) if request is not None else ""
+
+
+@register.simple_tag(takes_context=True)
+def next_field(context) -> str:
+    """A hidden ``next`` field carrying this request's checked ``next``, if any."""
+    request = context.get("request")
+    next_url = navigation.safe_next(request) if request is not None else ""
+    if not next_url:
+        return ""
+    return format_html('<input type="hidden" name="next" value="{}">', next_url)
+
+
+@register.filter
+def with_next(url, next_url):
+    """``url`` carrying ``next_url`` as its ``next``: ``{{ url|with_next:request.path }}``."""
+    return navigation.with_next(str(url), str(next_url or ""))

@@ -6,11 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+
+from core.navigation import redirect_next, safe_next, with_next
 
 from .. import access
 from ..forms import DETAIL_FORMS, ApplicationForm, AttachmentForm
@@ -324,12 +327,13 @@ def application_action(request, pk):
         application_move(application=application, actor=request.user, move=action, comment=comment)
     except ValidationError as error:
         _show_errors(request, error)
-    else:
-        messages.success(
-            request,
-            _("Done. Status: %(status)s.") % {"status": applicant_status_name(application.status)},
-        )
-    return redirect("programmes:application-detail", pk=application.pk)
+        here = reverse("programmes:application-detail", args=[application.pk])
+        return redirect(with_next(here, safe_next(request)))
+    messages.success(
+        request,
+        _("Done. Status: %(status)s.") % {"status": applicant_status_name(application.status)},
+    )
+    return redirect_next(request, reverse("programmes:application-detail", args=[application.pk]))
 
 
 @login_required

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.navigation import redirect_next, safe_next, with_next
+
 from .. import access
 from ..forms_review import (
     BulkAssignForm,
@@ -23,6 +25,7 @@ from ..forms_review import (
     WorkflowMoveForm,
 )
 from ..models import ScoreCriterion
+from ..selectors.inbox import desk_call_waiting
 from ..selectors.public import applications_in_notice, notice_entry
 from ..selectors.reviews import (
     assignable_applications,
@@ -159,7 +162,7 @@ def county_decide_view(request, pk):
             )
     except ValidationError as error:
         messages.error(request, _error_text(error))
-    return redirect("review:county-queue")
+    return redirect_next(request, reverse("review:county-queue"))
 
 
 # --- Experts ---------------------------------------------------------------------------
@@ -220,7 +223,10 @@ def expert_assignment_view(request, pk):
                         if submit
                         else _("Your score sheet is saved as a draft."),
                     )
-                    return redirect("review:expert-assignment", pk=assignment.pk)
+                    here = reverse("review:expert-assignment", args=[assignment.pk])
+                    if submit:
+                        return redirect_next(request, here)
+                    return redirect(with_next(here, safe_next(request)))
         else:
             sheet = ScoreSheetForm(initial=initial, criteria=criteria)
     elif request.method == "POST":
@@ -249,12 +255,15 @@ def expert_assignment_view(request, pk):
 @require_POST
 def expert_declare_view(request, pk):
     assignment = _own_assignment(request, pk)
+    # Declaring opens the file: the expert stays on the assignment to score it, and
+    # keeps the way back (``next``) for when the sheet is in.
+    here = with_next(reverse("review:expert-assignment", args=[assignment.pk]), safe_next(request))
     form = ConflictDeclarationForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("review:expert-assignment", pk=assignment.pk)
+        return redirect(here)
     try:
         if form.cleaned_data["declaration"] == ConflictDeclarationForm.NO_CONFLICT:
             review_declare_no_conflict(assignment=assignment, actor=request.user)
@@ -266,10 +275,10 @@ def expert_declare_view(request, pk):
             messages.success(
                 request, _("Your conflict of interest is recorded; the bureau will reassign.")
             )
-            return redirect("review:expert-assignments")
+            return redirect_next(request, reverse("review:expert-assignments"))
     except ValidationError as error:
         messages.error(request, _error_text(error))
-    return redirect("review:expert-assignment", pk=assignment.pk)
+    return redirect(here)
 
 
 # --- Bureau staff ---------------------------------------------------------------------
@@ -302,6 +311,8 @@ def desk_call_view(request, pk, assign_form=None, outcomes=None):
         "portal/review/desk_call.html",
         {
             "call": call,
+            "waiting": desk_call_waiting(user=request.user, call=call),
+            "here": request.get_full_path(),
             "ranking": ranking,
             "assign_form": assign_form
             or BulkAssignForm(applications=assignable_applications(user=request.user, call=call)),
@@ -377,7 +388,7 @@ def desk_confirm_notice_view(request, pk):
         messages.error(request, reason)
     if not result.granted and not result.refused:
         messages.info(request, _("No application of this call is in public notice."))
-    return redirect("review:desk-call", pk=call.pk)
+    return redirect_next(request, reverse("review:desk-call", args=[call.pk]))
 
 
 @login_required
@@ -432,10 +443,11 @@ def desk_move_view(request, pk):
         )
     except ValidationError as error:
         messages.error(request, _error_text(error))
-    else:
-        messages.success(
-            request,
-            _("“%(title)s” is now: %(status)s.")
-            % {"title": application.title, "status": application.get_status_display()},
-        )
-    return redirect(reverse("review:desk-application", args=[application.pk]))
+        here = reverse("review:desk-application", args=[application.pk])
+        return redirect(with_next(here, safe_next(request)))
+    messages.success(
+        request,
+        _("“%(title)s” is now: %(status)s.")
+        % {"title": application.title, "status": application.get_status_display()},
+    )
+    return redirect_next(request, reverse("review:desk-application", args=[application.pk]))

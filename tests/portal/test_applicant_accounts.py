@@ -84,7 +84,7 @@ def test_log_in_with_email_or_mobile(client, fields, login):
     response = client.post(reverse("enterprises:login"), {"username": login, "password": PASSWORD})
 
     assert response.status_code == 302
-    assert response.url == reverse("enterprises:dashboard")
+    assert response.url == reverse("programmes:inbox")
     assert "_auth_user_id" in client.session
 
 

@@ -307,3 +307,61 @@ def test_other_desk_users_cannot_read_the_reminders_log(world, client):
 
     assert client.get("/admin/programmes/reminderlog/").status_code == 403
     assert "reminderlog" not in client.get("/admin/").content.decode()
+
+
+# --- Experts' review deadlines, and every reminder in its recipient's language ---------
+
+
+def review_assignment(expert, *, due_on, status=Status.IN_REVIEW, **fields):
+    from programmes.models import ReviewAssignment
+
+    application = factories.ApplicationFactory(status=status, title=f"Due {due_on}")
+    return ReviewAssignment.objects.create(
+        application=application, expert=expert, due_on=due_on, **fields
+    )
+
+
+def test_an_expert_is_reminded_of_a_review_due_soon_and_once_more_when_overdue():
+    expert = factories.expert_user(username="expert-due")
+    soon = review_assignment(expert, due_on=TODAY + timedelta(days=3))
+    later = review_assignment(expert, due_on=TODAY + timedelta(days=4))  # not yet in range
+    review_assignment(
+        expert, due_on=TODAY, submitted_at=timezone.now(), no_conflict_declared_at=timezone.now()
+    )  # the sheet is in
+    review_assignment(expert, due_on=TODAY, status=Status.REVIEWED)  # the review is over
+
+    run = reminders_send(today=TODAY)
+
+    reviews = [reminder for reminder in run.sent if reminder.kind == K.REVIEW_DUE]
+    assert [(r.recipient, r.object_key) for r in reviews] == [(expert, f"assignment:{soon.pk}")]
+    assert "is due on" in reviews[0].message
+    assert f"/expert/assignments/{soon.pk}/" in reviews[0].link
+    assert [r for r in reminders_send(today=TODAY).sent if r.kind == K.REVIEW_DUE] == []
+    overdue = [
+        r for r in reminders_send(today=TODAY + timedelta(days=4)).sent if r.kind == K.REVIEW_DUE
+    ]
+    assert [r.object_key for r in overdue] == [
+        f"assignment:{soon.pk}:overdue",
+        f"assignment:{later.pk}",
+    ]
+    assert "was due on" in overdue[0].message
+
+
+def test_each_reminder_is_written_in_its_recipients_language():
+    from core.models import Profile
+
+    chinese = factories.expert_user(username="expert-zh")
+    english = factories.expert_user(username="expert-en")
+    Profile.objects.create(user=chinese, language="zh-hans")
+    Profile.objects.create(user=english, language="en")
+    for expert in (chinese, english):
+        review_assignment(expert, due_on=TODAY + timedelta(days=1))
+
+    reminders_send(today=TODAY)
+
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert subjects[chinese.email].startswith("项目申报管理平台")
+    assert subjects[english.email] == "Programme Desk: a review is due"
+    logged = dict(ReminderLog.objects.values_list("recipient__username", "message"))
+    assert "Your review of" in logged["expert-en"]
+    assert "Your review of" not in logged["expert-zh"]
