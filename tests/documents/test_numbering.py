@@ -46,7 +46,7 @@ def test_an_issue_that_is_rolled_back_gives_its_number_back(bureau, in_notice):
     assert sorted(Document.objects.values_list("sequence", flat=True)) == [1, 2]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_number_is_taken_only_inside_the_issuing_transaction():
     with pytest.raises(RuntimeError):
         number_allocate(prefix="嘉经信", year=2026)

@@ -203,7 +203,7 @@ def test_the_sample_seal_is_a_red_round_png_marked_sample():
     assert image.getpixel((300, 35))[:3] == (218, 37, 29)  # the ring, in seal red
     # The word SAMPLE sits across the lower part of the seal.
     lower = image.crop((150, 470, 450, 530))
-    assert sum(1 for pixel in lower.getdata() if pixel[3] > 0) > 500
+    assert sum(1 for pixel in lower.get_flattened_data() if pixel[3] > 0) > 500
 
 
 def test_a_long_header_is_set_smaller_and_a_short_one_at_full_size():
