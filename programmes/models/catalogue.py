@@ -161,9 +161,7 @@ class Call(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     opens_on = DateField(_("opens on"), null=True, blank=True)
     closes_on = DateField(_("closes on"), null=True, blank=True)
-    budget = MoneyField(
-        _("budget (yuan)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
-    )
+    budget = MoneyField(_("budget (yuan)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY)
     public_notice_days = models.PositiveSmallIntegerField(_("public notice days"), default=5)
     recommendation_quota = models.PositiveSmallIntegerField(
         _("recommendation quota per county"), null=True, blank=True
@@ -246,9 +244,7 @@ class AnnouncedFigure(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     tier = models.CharField(_("level or tier"), max_length=40, blank=True)
     count = models.PositiveIntegerField(_("count"), null=True, blank=True)
-    amount = MoneyField(
-        _("amount (yuan)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
-    )
+    amount = MoneyField(_("amount (yuan)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY)
     rank = models.PositiveSmallIntegerField(_("rank in the province"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     source = models.CharField(_("source"), max_length=255)
