@@ -5,12 +5,17 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 
 from core.admin import DeskAdminMixin
 from core.models import AuditEntry, ImportRecord, Notification, OutgoingEmail
+from documents.models import IssuingBody
+from documents.seal import sample_seal_png
 from programmes.management.commands.setup_demo import DOCUMENTED_FIXTURES
 from programmes.models import Designation, Disbursement, Evaluation, Objection, ReminderLog
+from programmes.services import application_move
+from programmes.workflow import Status
 from tests import factories
 
 DESK_ADMINS = sorted(
@@ -53,4 +58,17 @@ def records(enterprise, applicant, officer, staff):
     AuditEntry.objects.create(actor=staff, action=AuditEntry.Action.choices[0][0])
     OutgoingEmail.objects.create(to=applicant.email, subject="Read me", body="Read me")
     factories.api_key(applicant, name="monthly-report")
+    # An issuing body and a document it issued: granting after the public notice.
+    body = IssuingBody(
+        name="嘉兴市经济和信息化局",
+        header="嘉兴市经济和信息化局文件",
+        prefix="嘉经信",
+        signature="嘉兴市经济和信息化局",
+        is_default=True,
+    )
+    body.seal.save("seal.png", ContentFile(sample_seal_png(body.name)), save=False)
+    body.save()
+    noticed = factories.ApplicationFactory(enterprise=enterprise, status=Status.IN_PUBLIC_NOTICE)
+    factories.notice_opened(noticed, days_ago=noticed.call.public_notice_days + 1)
+    application_move(application=noticed, actor=staff, move="grant")
     return application
