@@ -296,13 +296,20 @@ def _facts(application, *, amount: bool) -> dict:
     }
 
 
-def _approval_notice(subject: Subject, body: IssuingBody) -> dict:
-    application = subject.application
-    names = {
+def _application_names(application) -> dict:
+    """What a notice about one application names: the enterprise, the subject (product,
+    project or platform), the programme and the call, in the document's language."""
+    return {
         "enterprise": enterprise_name(application.enterprise),
         "subject": application.headline,
+        "programme": programme_name(application.programme),
         "call": call_title(application.call),
     }
+
+
+def _approval_notice(subject: Subject, body: IssuingBody) -> dict:
+    application = subject.application
+    names = _application_names(application)
     funding = application.kind == ProgrammeKind.PROJECT
     title = (
         _("Notice of funding for “%(subject)s” of %(enterprise)s")
@@ -343,9 +350,7 @@ def _certificate(subject: Subject, body: IssuingBody) -> dict:
     detail = application.detail
     level = getattr(detail, "get_level_sought_display", lambda: "")()
     names = {
-        "enterprise": enterprise_name(application.enterprise),
-        "subject": application.headline,
-        "programme": programme_name(application.programme),
+        **_application_names(application),
         "level": level or application.programme.get_level_display(),
     }
     return {
@@ -371,11 +376,7 @@ def _reason(subject: Subject) -> list[str]:
 
 def _warning_notice(subject: Subject, body: IssuingBody) -> dict:
     application = subject.application
-    names = {
-        "enterprise": enterprise_name(application.enterprise),
-        "subject": application.headline,
-        "programme": programme_name(application.programme),
-    }
+    names = _application_names(application)
     return {
         "title": _("Notice of warning to %(enterprise)s on “%(subject)s”") % names,
         "addressee": _("%(enterprise)s:") % names,
@@ -394,11 +395,7 @@ def _warning_notice(subject: Subject, body: IssuingBody) -> dict:
 
 def _revocation_notice(subject: Subject, body: IssuingBody) -> dict:
     application = subject.application
-    names = {
-        "enterprise": enterprise_name(application.enterprise),
-        "subject": application.headline,
-        "programme": programme_name(application.programme),
-    }
+    names = _application_names(application)
     return {
         "title": _("Notice of revocation of “%(subject)s” of %(enterprise)s") % names,
         "addressee": _("%(enterprise)s:") % names,
