@@ -13,9 +13,10 @@ from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import DataError, connections, router, transaction
-from django.db.models import ProtectedError, Q, RestrictedError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -377,20 +378,21 @@ class TreeListFilter(admin.SimpleListFilter):
 
     It lists the way down to the chosen row (its ancestors), the row itself and its
     children: a handful of links at any depth, never the hundreds of rows of a complete
-    table. A row filters the list to itself and everything below it. Subclass it with
-    ``field_name`` (the foreign key), ``title`` and ``depth`` (how many levels may lie
-    below a row).
+    table. A row filters the list to itself and everything below it, as the tree's model
+    says (``self_and_descendant_ids``). Subclass it with ``field_name`` (the foreign key)
+    and ``title``.
     """
 
     field_name = ""
-    depth = 3
 
     def __init__(self, request, params, model, model_admin):
         self.parameter_name = f"{self.field_name}__tree"
         self.tree = model._meta.get_field(self.field_name).related_model
         super().__init__(request, params, model, model_admin)
 
+    @cached_property
     def chosen(self):
+        """The row chosen, read once for the links and the list; None when none is."""
         value = self.value()
         if not value:
             return None
@@ -399,11 +401,11 @@ class TreeListFilter(admin.SimpleListFilter):
         return self.tree.objects.filter(pk=value).first()
 
     def lookups(self, request, model_admin):
-        chosen = self.chosen()
+        chosen = self.chosen
         if chosen is None:
             return [(str(row.pk), str(row)) for row in self.tree.objects.filter(parent=None)]
         path, row = [], chosen
-        while row is not None and len(path) <= self.depth:
+        while row is not None:
             path.insert(0, row)
             row = row.parent
         children = self.tree.objects.filter(parent=chosen)
@@ -412,13 +414,9 @@ class TreeListFilter(admin.SimpleListFilter):
         return above + below
 
     def queryset(self, request, queryset):
-        chosen = self.chosen()
+        chosen = self.chosen
         if self.value() and chosen is None:
             return queryset.none()
         if chosen is None:
             return queryset
-        below = Q(pk=chosen.pk)
-        for level in range(1, self.depth + 1):
-            below |= Q(**{"__".join(["parent"] * level): chosen.pk})
-        ids = self.tree.objects.filter(below).values_list("pk", flat=True)
-        return queryset.filter(**{f"{self.field_name}__in": ids})
+        return queryset.filter(**{f"{self.field_name}__in": chosen.self_and_descendant_ids()})

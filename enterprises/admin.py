@@ -122,13 +122,11 @@ class MembershipInline(StaffOnlyMixin, DeskInlineMixin, admin.TabularInline):
 class RegionTreeFilter(TreeListFilter):
     title = gettext_lazy("region")
     field_name = "region"
-    depth = 2  # province → city → county-level unit
 
 
 class IndustryTreeFilter(TreeListFilter):
     title = gettext_lazy("industry")
     field_name = "industry"
-    depth = 3  # section → division → group → class
 
 
 @admin.register(Enterprise)

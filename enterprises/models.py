@@ -110,6 +110,15 @@ class Industry(models.Model):
     def natural_key(self):
         return (self.code,)
 
+    def self_and_descendant_ids(self):
+        """This category and everything below it (section → division → group → class)."""
+        return Industry.objects.filter(
+            Q(pk=self.pk)
+            | Q(parent=self.pk)
+            | Q(parent__parent=self.pk)
+            | Q(parent__parent__parent=self.pk)
+        ).values_list("pk", flat=True)
+
 
 class EnterpriseManager(models.Manager):
     def get_by_natural_key(self, name):

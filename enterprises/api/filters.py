@@ -1,7 +1,6 @@
 """FilterSets for regions, industries and enterprises, and the region-tree filter others reuse."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.api import DayFilter, document_filter
@@ -39,16 +38,6 @@ class RegionTreeFilter(django_filters.Filter):
         return queryset.filter(**{f"{self.field_name}__in": ids})
 
 
-def industry_and_descendant_ids(industry):
-    """A GB/T 4754 category and everything below it (section → division → group → class)."""
-    return Industry.objects.filter(
-        Q(pk=industry.pk)
-        | Q(parent=industry.pk)
-        | Q(parent__parent=industry.pk)
-        | Q(parent__parent__parent=industry.pk)
-    ).values_list("pk", flat=True)
-
-
 class IndustryTreeFilter(django_filters.Filter):
     """An industry as people write it (3061, C3061, its name; ``IndustryIndex.resolve``); a
     section or division includes its groups and classes."""
@@ -76,7 +65,7 @@ class IndustryTreeFilter(django_filters.Filter):
     def filter(self, queryset, value):
         if value is None:
             return queryset
-        ids = industry_and_descendant_ids(Industry(pk=value))
+        ids = Industry(pk=value).self_and_descendant_ids()
         return queryset.filter(**{f"{self.field_name}__in": ids})
 
 
