@@ -1,5 +1,5 @@
 """Records every app writes: the audit trail, the spreadsheet imports, the notices
-people receive and the emails queued for them."""
+people receive, the emails queued for them and the steps of the declared flows."""
 
 from django.conf import settings
 from django.db import models
@@ -194,3 +194,34 @@ class Profile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class FlowEvent(models.Model):
+    """One step made on a record of a declared flow (``core.flows``): its timeline."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    flow = models.CharField(_("workflow"), max_length=50)
+    step = models.CharField(_("step"), max_length=50)
+    from_status = models.CharField(_("from"), max_length=30)
+    to_status = models.CharField(_("to"), max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.flow}.{self.step}: {self.from_status} → {self.to_status}"
