@@ -23,7 +23,7 @@ from programmes.workflow import IN_COUNTY_QUEUE, Status
 
 from . import access
 from .compose import LANGUAGES, Subject
-from .issuing import county_recommendations
+from .issuing import county_recommendations, grant_documents_due, grant_documents_issue
 from .models import (
     APPLICATION_KINDS,
     COUNTY_KINDS,
@@ -243,6 +243,17 @@ class PreviewForm(forms.Form):
         return Subject(kind=kind, on=today, call=call, applications=listed)
 
 
+class GrantDocumentsForm(forms.Form):
+    call = forms.ModelChoiceField(
+        label=gettext_lazy("call"),
+        queryset=Call.objects.order_by("-year", "code"),
+        help_text=gettext_lazy(
+            "Each granted application of the call that holds no certificate (designations) "
+            "or approval or funding notice in force is issued one; the others are skipped."
+        ),
+    )
+
+
 @admin.register(Document)
 class DocumentAdmin(DeskAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "kind", "issued_on", "issuing_body", "in_force"]
@@ -324,6 +335,11 @@ class DocumentAdmin(DeskAdminMixin, admin.ModelAdmin):
                 name="documents_document_preview",
             ),
             path(
+                "issue-certificates/",
+                self.admin_site.admin_view(self.grant_documents_view),
+                name="documents_document_issue_certificates",
+            ),
+            path(
                 "<path:object_id>/reissue/",
                 self.admin_site.admin_view(self.reissue_view),
                 name="documents_document_reissue",
@@ -332,7 +348,14 @@ class DocumentAdmin(DeskAdminMixin, admin.ModelAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
-        extra = {"preview_url": reverse("admin:documents_document_preview")}
+        certificates_url = reverse("admin:documents_document_issue_certificates")
+        call = request.GET.get("call__id__exact", "")
+        if call.isdigit():
+            certificates_url += f"?call={call}"
+        extra = {
+            "preview_url": reverse("admin:documents_document_preview"),
+            "certificates_url": certificates_url,
+        }
         if not access.may(request.user, "issue_documents"):
             extra = {}
         return super().changelist_view(request, {**(extra_context or {}), **extra})
@@ -363,6 +386,49 @@ class DocumentAdmin(DeskAdminMixin, admin.ModelAdmin):
         context = self._context(request, _("Preview a document"))
         context["form"] = form
         return TemplateResponse(request, "admin/documents/document/preview.html", context)
+
+    def grant_documents_view(self, request):
+        """Issue the certificates (or approval and funding notices) of a call's granted
+        applications that hold none in force; those that do are skipped and counted."""
+        if not access.may(request.user, "issue_documents"):
+            raise PermissionDenied
+        form = GrantDocumentsForm(request.POST if request.method == "POST" else request.GET or None)
+        due = held = None
+        if form.is_bound and form.is_valid():
+            call = form.cleaned_data["call"]
+            due = grant_documents_due(call).count()
+            held = (
+                Document.objects.current()
+                .filter(
+                    application__in=grant_documents_due(call),
+                    kind__in=[Kind.CERTIFICATE, Kind.APPROVAL_NOTICE],
+                )
+                .values("application")
+                .distinct()
+                .count()
+            )
+            if request.method == "POST":
+                try:
+                    result = grant_documents_issue(call=call, actor=request.user)
+                except ValidationError as refused:
+                    form.add_error(None, refused)
+                else:
+                    self.message_user(
+                        request,
+                        _(
+                            "%(call)s: %(issued)s issued, %(skipped)s skipped (they hold "
+                            "theirs already)."
+                        )
+                        % {"call": call, "issued": len(result.issued), "skipped": result.skipped},
+                        messages.SUCCESS,
+                    )
+                    changelist = reverse("admin:documents_document_changelist")
+                    return HttpResponseRedirect(f"{changelist}?call__id__exact={call.pk}")
+        context = self._context(request, _("Issue the certificates of a call"))
+        context.update({"form": form, "due": due, "held": held})
+        return TemplateResponse(
+            request, "admin/documents/document/issue_certificates.html", context
+        )
 
     def reissue_view(self, request, object_id):
         """Issue a correction: a new number, set from today's records, superseding this."""

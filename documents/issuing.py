@@ -9,19 +9,27 @@ inside the moves' own transaction: a document fails, the moves are undone.
 - closing a round (``public_notice_confirm``): the announcement of the results granted;
 - warning and revoking a designation: the warning or revocation notice, with the reason.
 
+``grant_documents_issue`` issues afterwards the certificates (or approval and funding
+notices) of a call's granted applications that hold none: those granted before the
+bureau had an issuing body, or entered as granted by staff. Admin (Documents → *Issue
+the certificates of a call*) and ``manage.py issue_certificates`` run it.
+
 Until the bureau has an issuing body (admin, Issuing bodies), moves issue nothing.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
-from django.db.models import Max, Q
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programmes.hooks import MoveBatch
 from programmes.models import Application
 from programmes.models import Kind as ProgrammeKind
-from programmes.workflow import HOLDS_QUOTA_PLACE
+from programmes.workflow import HOLDS_QUOTA_PLACE, Status
 
 from .compose import Subject
 from .models import Document, IssuingBody, Kind
@@ -140,3 +148,67 @@ def issue_for_moves(batch: MoveBatch) -> None:
     _issue_public_notices(batch)
     _issue_to_applications(batch)
     _issue_announcement(batch)
+
+
+#: The states in which a grant's document (approval or funding notice, certificate)
+#: holds: granted, and for a designation later warned or expired.
+GRANT_HOLDS = (Status.GRANTED, Status.WARNED, Status.EXPIRED)
+
+
+@dataclass
+class GrantIssue:
+    """What ``grant_documents_issue`` did: documents issued and applications skipped as
+    already holding theirs."""
+
+    issued: list[Document] = field(default_factory=list)
+    skipped: int = 0
+
+
+def grant_documents_due(call) -> QuerySet[Application]:
+    """The call's granted applications, in a steady order (each is issued its
+    certificate or notice unless it holds one in force)."""
+    return call.applications.filter(status__in=GRANT_HOLDS).order_by("pk")
+
+
+def _holds_grant_document(application) -> bool:
+    return (
+        Document.objects.current()
+        .filter(application=application, kind=grant_kind(application))
+        .exists()
+    )
+
+
+def grant_documents_issue(*, call, actor, progress=None) -> GrantIssue:
+    """Issue the certificate (designations) or the approval or funding notice of each
+    granted application of ``call`` that holds none in force; those that hold one are
+    skipped, so running it again issues nothing twice.
+
+    Each application is issued in a transaction of its own, under its row lock: two runs
+    at once never issue one application two, and an error stops the run with what came
+    before it kept. ``progress(done, total)`` is called after each application.
+    """
+    if not IssuingBody.objects.filter(is_default=True).exists():
+        raise ValidationError(
+            _("No issuing body is set up: add the bureau's in admin (Issuing bodies).")
+        )
+    result = GrantIssue()
+    ids = list(grant_documents_due(call).values_list("pk", flat=True))
+    for done, pk in enumerate(ids, start=1):
+        with transaction.atomic():
+            application = Application.objects.select_for_update().get(pk=pk)
+            if _holds_grant_document(application):
+                result.skipped += 1
+            else:
+                result.issued.append(
+                    document_issue(
+                        subject=Subject(
+                            kind=grant_kind(application),
+                            on=timezone.localdate(),
+                            application=application,
+                        ),
+                        actor=actor,
+                    )
+                )
+        if progress is not None:
+            progress(done, len(ids))
+    return result

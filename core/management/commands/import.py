@@ -28,9 +28,10 @@ class ProgressBar:
 
     WIDTH = 30
 
-    def __init__(self, stream, label: str, *, every: float = 0.2):
+    def __init__(self, stream, label: str, *, every: float = 0.2, unit: str = "rows"):
         self.stream = stream
         self.label = label
+        self.unit = unit
         self.every = every
         self.started = time.monotonic()
         self.shown = 0.0
@@ -54,9 +55,9 @@ class ProgressBar:
         if self.total:
             filled = int(min(self.row / self.total, 1.0) * self.WIDTH)
             bar = "[" + "#" * filled + "-" * (self.WIDTH - filled) + "]"
-            text = f"{self.label} {bar} {self.row:,} / {self.total:,} rows  {elapsed:.1f} s"
+            text = f"{self.label} {bar} {self.row:,} / {self.total:,} {self.unit}  {elapsed:.1f} s"
         else:
-            text = f"{self.label} {self.row:,} rows  {elapsed:.1f} s"
+            text = f"{self.label} {self.row:,} {self.unit}  {elapsed:.1f} s"
         self.stream.write("\r" + text, ending=ending)
         self.stream.flush()
 
