@@ -3,11 +3,13 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ContactField
+from core.forms import ContactField, DateField
 
 from . import access
+from .services.reviews import review_due_on
 from .workflow import MOVES
 
 
@@ -129,12 +131,18 @@ class BulkAssignForm(forms.Form):
     experts = forms.ModelMultipleChoiceField(
         label=_("Experts"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
+    due_on = DateField(
+        label=_("Review due on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The experts are reminded as the day nears and once it has passed."),
+    )
     start_review = forms.BooleanField(
         label=_("Start expert review of accepted applications"), required=False, initial=True
     )
 
     def __init__(self, *args, applications, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["due_on"].initial = review_due_on
         self.fields["applications"].queryset = applications
         self.fields["applications"].label_from_instance = lambda application: (
             _("%(enterprise)s — %(title)s (%(status)s)")
@@ -150,6 +158,14 @@ class BulkAssignForm(forms.Form):
         self.fields["experts"].label_from_instance = lambda user: (
             user.get_full_name() or user.get_username()
         )
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < timezone.localdate():
+            raise forms.ValidationError(
+                _("The due date cannot be in the past: choose today or a later day.")
+            )
+        return due_on
 
 
 class WorkflowMoveForm(forms.Form):

@@ -7,6 +7,7 @@ app_name = "programmes"
 urlpatterns = [
     path("inbox/", inbox.inbox, name="inbox"),
     path("attachments/<int:pk>/download/", files.attachment_download, name="attachment-download"),
+    path("attachments/<int:pk>/preview/", files.attachment_preview, name="attachment-preview"),
     path("calls/", applicant.calls, name="calls"),
     path("calls/<int:call_pk>/apply/", applicant.apply, name="apply"),
     path("applications/", applicant.application_list, name="applications"),

@@ -43,6 +43,14 @@ FILE_TYPES = (PDF, JPEG, PNG, XLSX, DOCX)
 ALLOWED_EXTENSIONS = tuple(ext for file_type in FILE_TYPES for ext in file_type.extensions)
 
 
+def upload_rules() -> str:
+    """What an upload may be, said beside each file field: the types and the size limit."""
+    return _("Accepted: %(types)s, at most %(limit)s per file.") % {
+        "types": ", ".join(file_type.label for file_type in FILE_TYPES),
+        "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
+    }
+
+
 def _head(upload, length: int = 16) -> bytes:
     upload.seek(0)
     head = upload.read(length)
@@ -77,6 +85,21 @@ def _content_matches(file_type: FileType, upload) -> bool:
         return False
     folder = "xl/" if file_type is XLSX else "word/"
     return any(part.startswith(folder) for part in parts)
+
+
+#: Shown inline by the browser (``views.files.attachment_preview``); the others are
+#: only downloaded.
+PREVIEWABLE = (PDF, JPEG, PNG)
+PREVIEWABLE_CONTENT_TYPES = frozenset(file_type.content_type for file_type in PREVIEWABLE)
+
+
+def preview_type(content_type: str, handle) -> FileType | None:
+    """The stored file's type when it may be shown inline: recorded as a PDF, JPEG or PNG
+    and its first bytes saying so. None otherwise, whatever the name says."""
+    for file_type in PREVIEWABLE:
+        if content_type == file_type.content_type and _content_matches(file_type, handle):
+            return file_type
+    return None
 
 
 def safe_original_name(name: str) -> str:

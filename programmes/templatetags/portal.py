@@ -8,6 +8,7 @@ from core import navigation
 
 from .. import access
 from ..selectors.applicant import unread_notification_count
+from ..services.attachments import PREVIEWABLE_CONTENT_TYPES
 
 register = template.Library()
 
@@ -49,3 +50,9 @@ def next_field(context) -> str:
 def with_next(url, next_url):
     """``url`` carrying ``next_url`` as its ``next``: ``{{ url|with_next:request.path }}``."""
     return navigation.with_next(str(url), str(next_url or ""))
+
+
+@register.filter
+def previewable(attachment) -> bool:
+    """Whether ``attachment`` is offered a "Preview" link (a PDF or an image)."""
+    return attachment.content_type in PREVIEWABLE_CONTENT_TYPES

@@ -17,6 +17,14 @@ from django.views.decorators.http import require_POST
 from core.navigation import redirect_next, safe_next, with_next
 
 from .. import access
+from ..consequences import (
+    CONFIRM_NOTICE,
+    DECLARE_CONFLICT,
+    DECLARE_NO_CONFLICT,
+    SCORE_SHEET_SUBMIT,
+    move_consequence,
+    needs_confirmation,
+)
 from ..forms_review import (
     BulkAssignForm,
     ConflictDeclarationForm,
@@ -51,6 +59,7 @@ from ..services.reviews import (
 )
 from ..services.workflow import application_move, available_moves, held_back_moves
 from ..workflow import MOVES, Status
+from .confirm import confirmation, is_confirmed
 
 COUNTY_DECISIONS = {name for name, _label in CountyDecisionForm.ACTIONS}
 
@@ -87,6 +96,19 @@ def _file_context(application):
         "detail_rows": detail_rows(application),
         "attachments": list(application.attachments.all()),
     }
+
+
+def _move_confirmation(request, application, move, comment, *, cancel_url):
+    return confirmation(
+        request,
+        heading=_("Confirm: %(action)s") % {"action": move.label},
+        subject=_("%(title)s — %(enterprise)s")
+        % {"title": application.title, "enterprise": application.enterprise.name},
+        consequence=move_consequence(move),
+        button=move.label,
+        cancel_url=cancel_url,
+        details=[(_("Comment"), comment)],
+    )
 
 
 # --- County officers ---------------------------------------------------------------
@@ -142,6 +164,14 @@ def county_decide_view(request, pk):
         return response
     action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
     expected_status = form.cleaned_data["expected_status"]
+    if needs_confirmation(MOVES[action]) and not is_confirmed(request):
+        return _move_confirmation(
+            request,
+            application,
+            MOVES[action],
+            comment,
+            cancel_url=reverse("review:county-application", args=[application.pk]),
+        )
     try:
         application_move(
             application=application,
@@ -206,6 +236,22 @@ def expert_assignment_view(request, pk):
             sheet = ScoreSheetForm(request.POST, criteria=criteria)
             if sheet.is_valid():
                 submit = "submit" in request.POST
+                # An incomplete sheet is refused by the service below, with no question asked.
+                complete = all(score is not None for score in sheet.scores().values())
+                if submit and complete and not is_confirmed(request):
+                    return confirmation(
+                        request,
+                        heading=_("Confirm: submit your score sheet"),
+                        subject=application.title,
+                        consequence=str(SCORE_SHEET_SUBMIT),
+                        button=_("Submit score sheet"),
+                        cancel_url=reverse("review:expert-assignment", args=[assignment.pk]),
+                        details=[
+                            (field.label, sheet.cleaned_data[field.name])
+                            for field in sheet.criterion_fields()
+                        ]
+                        + [(_("Comment"), sheet.cleaned_data["comment"])],
+                    )
                 try:
                     review_save_scores(
                         assignment=assignment,
@@ -264,8 +310,25 @@ def expert_declare_view(request, pk):
             for error in errors:
                 messages.error(request, error)
         return redirect(here)
+    no_conflict = form.cleaned_data["declaration"] == ConflictDeclarationForm.NO_CONFLICT
+    if not is_confirmed(request):
+        return confirmation(
+            request,
+            heading=_("Confirm your declaration of interest"),
+            subject=assignment.application.title,
+            consequence=str(DECLARE_NO_CONFLICT if no_conflict else DECLARE_CONFLICT),
+            button=_("Send declaration"),
+            cancel_url=reverse("review:expert-assignment", args=[assignment.pk]),
+            details=[
+                (
+                    _("Declaration"),
+                    dict(form.fields["declaration"].choices)[form.cleaned_data["declaration"]],
+                ),
+                (_("Conflict of interest"), form.cleaned_data["reason"]),
+            ],
+        )
     try:
-        if form.cleaned_data["declaration"] == ConflictDeclarationForm.NO_CONFLICT:
+        if no_conflict:
             review_declare_no_conflict(assignment=assignment, actor=request.user)
             messages.success(request, _("Thank you. The file is open for your review."))
         else:
@@ -299,7 +362,7 @@ def _desk_call(request, pk):
 
 
 @login_required
-def desk_call_view(request, pk, assign_form=None, outcomes=None):
+def desk_call_view(request, pk, assign_form=None):
     call = _desk_call(request, pk)
     notices = [
         notice_entry(application)
@@ -316,7 +379,6 @@ def desk_call_view(request, pk, assign_form=None, outcomes=None):
             "ranking": ranking,
             "assign_form": assign_form
             or BulkAssignForm(applications=assignable_applications(user=request.user, call=call)),
-            "outcomes": outcomes,
             "notices": notices,
             "conflicts": [
                 assignment
@@ -350,7 +412,10 @@ def desk_assign_view(request, pk):
                 except ValidationError as error:
                     messages.error(request, _error_text(error))
     outcomes = experts_assign_bulk(
-        applications=applications, experts=list(form.cleaned_data["experts"]), actor=request.user
+        applications=applications,
+        experts=list(form.cleaned_data["experts"]),
+        actor=request.user,
+        due_on=form.cleaned_data["due_on"],
     )
     created = sum(1 for outcome in outcomes if outcome.created)
     failed = sum(1 for outcome in outcomes if outcome.error)
@@ -363,20 +428,40 @@ def desk_assign_view(request, pk):
         )
         % {"created": created, "failed": failed, "total": len(outcomes)},
     )
-    return desk_call_view(
-        request,
-        pk,
-        assign_form=BulkAssignForm(
-            applications=assignable_applications(user=request.user, call=call)
-        ),
-        outcomes=outcomes,
-    )
+    for outcome in outcomes:
+        if outcome.error:
+            messages.error(
+                request,
+                _("%(expert)s — %(title)s: %(reason)s")
+                % {
+                    "expert": outcome.expert.get_full_name() or outcome.expert.get_username(),
+                    "title": outcome.application.title,
+                    "reason": outcome.error,
+                },
+            )
+    # Back to the call's page by GET, so that reloading it does not assign again.
+    return redirect(with_next(reverse("review:desk-call", args=[call.pk]), safe_next(request)))
 
 
 @login_required
 @require_POST
 def desk_confirm_notice_view(request, pk):
     call = _desk_call(request, pk)
+    if not is_confirmed(request):
+        ended = [
+            entry.application.title
+            for entry in map(notice_entry, applications_in_notice(call=call))
+            if not entry.running
+        ]
+        return confirmation(
+            request,
+            heading=_("Confirm: grant after public notice"),
+            subject=call.title,
+            consequence=str(CONFIRM_NOTICE),
+            button=_("Confirm notice"),
+            cancel_url=reverse("review:desk-call", args=[call.pk]),
+            details=[(_("Notice ended"), "\n".join(ended) or _("None yet"))],
+        )
     result = public_notice_confirm(call=call, actor=request.user)
     if result.granted:
         messages.success(
@@ -433,6 +518,17 @@ def desk_move_view(request, pk):
         response = desk_application_view(request, pk, move_form=form)
         response.status_code = 400
         return response
+    move = MOVES[form.cleaned_data["move"]]
+    # A move missing its comment is refused by the service below, with no question asked.
+    comment_given = bool(form.cleaned_data["comment"].strip()) or not move.comment_required
+    if needs_confirmation(move) and comment_given and not is_confirmed(request):
+        return _move_confirmation(
+            request,
+            application,
+            move,
+            form.cleaned_data["comment"],
+            cancel_url=reverse("review:desk-application", args=[application.pk]),
+        )
     try:
         application_move(
             application=application,

@@ -201,7 +201,13 @@ def test_a_move_from_the_inbox_returns_to_the_inbox(client, staff, officer, ente
 
     response = client.post(
         reverse("review:desk-move", args=[application.pk]),
-        {"move": "accept", "comment": "", "expected_status": "recommended", "next": INBOX},
+        {
+            "move": "accept",
+            "comment": "",
+            "expected_status": "recommended",
+            "next": INBOX,
+            "confirmed": "yes",
+        },
     )
 
     assert response.status_code == 302
@@ -223,7 +229,13 @@ def test_a_next_leading_off_the_site_is_ignored(client, staff, officer, enterpri
 
     response = client.post(
         reverse("review:desk-move", args=[application.pk]),
-        {"move": "accept", "comment": "", "expected_status": "recommended", "next": unsafe},
+        {
+            "move": "accept",
+            "comment": "",
+            "expected_status": "recommended",
+            "next": unsafe,
+            "confirmed": "yes",
+        },
     )
 
     assert response.url == reverse("review:desk-application", args=[application.pk])
@@ -325,7 +337,13 @@ def test_a_decision_from_the_inbox_returns_to_it(client, officer, enterprise, ca
 
     response = client.post(
         reverse("review:county-decide", args=[application.pk]),
-        {"action": "recommend", "comment": "", "expected_status": "submitted", "next": INBOX},
+        {
+            "action": "recommend",
+            "comment": "",
+            "expected_status": "submitted",
+            "next": INBOX,
+            "confirmed": "yes",
+        },
     )
 
     assert response.url == INBOX
@@ -455,7 +473,7 @@ def test_a_score_sheet_submitted_from_the_inbox_returns_to_it(client, expert, en
 
     response = client.post(
         f"{page}?next=/inbox/",
-        {f"criterion_{criterion.pk}": "80", "comment": "", "submit": "1"},
+        {f"criterion_{criterion.pk}": "80", "comment": "", "submit": "1", "confirmed": "yes"},
     )
 
     assert response.status_code == 302

@@ -152,7 +152,9 @@ def test_confirm_grants_only_applications_whose_notice_has_ended(
     running = in_notice(other_enterprise, call, opened_days_ago=4.9, title="Running")
     client.force_login(staff)
 
-    response = client.post(reverse("review:desk-confirm-notice", args=[call.pk]), follow=True)
+    response = client.post(
+        reverse("review:desk-confirm-notice", args=[call.pk]), {"confirmed": "yes"}, follow=True
+    )
 
     ended.refresh_from_db()
     running.refresh_from_db()

@@ -75,7 +75,8 @@ def test_officer_recommends_with_a_comment(client, officer, enterprise, call):
     client.force_login(officer)
 
     response = client.post(
-        decide_url(application), {"action": "recommend", "comment": "Strong candidate"}
+        decide_url(application),
+        {"action": "recommend", "comment": "Strong candidate", "confirmed": "yes"},
     )
 
     assert response.status_code == 302
@@ -110,7 +111,7 @@ def test_officer_returns_for_revision_with_the_reason(client, officer, enterpris
 
     client.post(
         decide_url(application),
-        {"action": "return_for_revision", "comment": "Test report missing"},
+        {"action": "return_for_revision", "comment": "Test report missing", "confirmed": "yes"},
     )
 
     application.refresh_from_db()
@@ -124,7 +125,9 @@ def test_recommending_beyond_the_quota_is_refused_with_a_message(client, officer
     third = submitted(enterprise, call, title="Third")
     client.force_login(officer)
 
-    response = client.post(decide_url(third), {"action": "recommend"}, follow=True)
+    response = client.post(
+        decide_url(third), {"action": "recommend", "confirmed": "yes"}, follow=True
+    )
 
     third.refresh_from_db()
     assert third.status == Status.SUBMITTED

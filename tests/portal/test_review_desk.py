@@ -48,15 +48,14 @@ def test_staff_assign_experts_in_bulk_and_see_a_result_per_pair(client, staff, e
             "applications": [first.pk, second.pk],
             "experts": [expert.pk for expert in experts],
             "start_review": "on",
+            "due_on": timezone.localdate().isoformat(),
         },
+        follow=True,
     )
 
-    assert response.status_code == 200
-    outcomes = response.context["outcomes"]
-    assert len(outcomes) == 4
-    assert sum(outcome.created for outcome in outcomes) == 3
+    assert response.redirect_chain == [(reverse("review:desk-call", args=[call.pk]), 302)]
+    assert "4 pairs: 3 newly assigned, 0 refused." in response.content.decode()
     assert ReviewAssignment.objects.filter(application__call=call).count() == 4
-    assert "Already assigned" in response.content.decode()
     first.refresh_from_db()
     assert first.status == Status.IN_REVIEW
 
@@ -75,11 +74,19 @@ def test_bulk_assignment_reports_a_refused_pair_and_assigns_the_rest(
 
     response = client.post(
         reverse("review:desk-assign", args=[call.pk]),
-        {"applications": [application.pk], "experts": [insider.pk, outsider.pk]},
+        {
+            "applications": [application.pk],
+            "experts": [insider.pk, outsider.pk],
+            "due_on": timezone.localdate().isoformat(),
+        },
+        follow=True,
     )
 
-    errors = [outcome.error for outcome in response.context["outcomes"] if outcome.error]
-    assert errors == ["An expert cannot review their own enterprise's application."]
+    errors = [m.message for m in response.context["messages"] if m.level_tag == "error"]
+    assert errors == [
+        f"insider — {application.title}: "
+        "An expert cannot review their own enterprise's application."
+    ]
     assert list(application.assignments.values_list("expert__username", flat=True)) == ["outsider"]
 
 
@@ -93,7 +100,11 @@ def test_experts_are_assigned_only_to_accepted_or_in_review_applications(
 
     response = client.post(
         reverse("review:desk-assign", args=[call.pk]),
-        {"applications": [submitted.pk], "experts": [expert.pk]},
+        {
+            "applications": [submitted.pk],
+            "experts": [expert.pk],
+            "due_on": timezone.localdate().isoformat(),
+        },
     )
 
     assert response.status_code == 400
@@ -185,7 +196,9 @@ def test_staff_move_an_application_through_the_desk_form(client, staff, enterpri
     page = reverse("review:desk-application", args=[application.pk])
 
     assert "Accept (formal check passed)" in client.get(page).content.decode()
-    client.post(reverse("review:desk-move", args=[application.pk]), {"move": "accept"})
+    client.post(
+        reverse("review:desk-move", args=[application.pk]), {"move": "accept", "confirmed": "yes"}
+    )
 
     application.refresh_from_db()
     assert application.status == Status.ACCEPTED
@@ -227,7 +240,9 @@ def test_a_move_needing_a_comment_is_refused_with_a_message(client, staff, enter
     client.force_login(staff)
 
     response = client.post(
-        reverse("review:desk-move", args=[application.pk]), {"move": "reject"}, follow=True
+        reverse("review:desk-move", args=[application.pk]),
+        {"move": "reject", "confirmed": "yes"},
+        follow=True,
     )
 
     assert "needs a comment" in response.content.decode()

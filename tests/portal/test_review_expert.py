@@ -103,7 +103,8 @@ def test_file_stays_closed_until_no_conflict_is_declared(client, expert, assignm
     assert posted.status_code == 403
 
     client.post(
-        reverse("review:expert-declare", args=[assignment.pk]), {"declaration": "no_conflict"}
+        reverse("review:expert-declare", args=[assignment.pk]),
+        {"declaration": "no_conflict", "confirmed": "yes"},
     )
 
     assignment.refresh_from_db()
@@ -123,7 +124,7 @@ def test_declaring_a_conflict_closes_the_assignment_and_staff_see_it(
 
     client.post(
         reverse("review:expert-declare", args=[assignment.pk]),
-        {"declaration": "conflict", "reason": "I advised this company in 2025"},
+        {"declaration": "conflict", "reason": "I advised this company in 2025", "confirmed": "yes"},
     )
 
     assignment.refresh_from_db()
@@ -171,7 +172,12 @@ def test_expert_saves_a_draft_edits_it_and_submits(client, expert, application, 
 
     response = client.post(
         page(assignment),
-        {**criteria_fields(application, 80, 90), "comment": "Solid evidence", "submit": "1"},
+        {
+            **criteria_fields(application, 80, 90),
+            "comment": "Solid evidence",
+            "submit": "1",
+            "confirmed": "yes",
+        },
     )
 
     assert response.status_code == 302

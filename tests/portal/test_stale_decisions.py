@@ -72,7 +72,12 @@ def test_the_desk_page_sends_the_status_it_showed_and_a_stale_decision_is_refuse
     approved_by(colleague, reviewed)
     response = client.post(
         reverse("review:desk-move", args=[reviewed.pk]),
-        {"move": "reject", "comment": "材料不实", "expected_status": "reviewed"},
+        {
+            "move": "reject",
+            "comment": "材料不实",
+            "expected_status": "reviewed",
+            "confirmed": "yes",
+        },
         follow=True,
     )
 
@@ -114,7 +119,12 @@ def test_two_county_officers_cannot_recommend_and_return_the_same_application(
     application_move(application=application, actor=other, move="recommend", comment="同意推荐")
     response = client.post(
         reverse("review:county-decide", args=[application.pk]),
-        {"action": "return_for_revision", "comment": "请补充", "expected_status": "submitted"},
+        {
+            "action": "return_for_revision",
+            "comment": "请补充",
+            "expected_status": "submitted",
+            "confirmed": "yes",
+        },
         follow=True,
     )
 
