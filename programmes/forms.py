@@ -12,7 +12,7 @@ from .models import (
     ProductDetail,
     ProjectDetail,
 )
-from .services.attachments import ALLOWED_EXTENSIONS, attachment_check
+from .services.attachments import ALLOWED_EXTENSIONS, attachment_check, upload_rules
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -129,13 +129,14 @@ class AttachmentForm(forms.Form):
     )
     file = forms.FileField(
         label=_("Document"),
-        help_text=_("PDF, JPG, PNG, XLSX or DOCX."),
         widget=forms.FileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)}),
     )
 
     def __init__(self, *args, required=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].required = required
+        # Read when the form is made, so that it follows the language and the setting.
+        self.fields["file"].help_text = upload_rules()
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from core.navigation import redirect_next, safe_next, with_next
 
 from .. import access
+from ..consequences import move_consequence, needs_confirmation
 from ..forms import DETAIL_FORMS, ApplicationForm, AttachmentForm
 from ..models import Call
 from ..selectors.applicant import (
@@ -30,9 +31,18 @@ from ..selectors.applicant import (
 )
 from ..services.applicant import application_file, application_update, notification_mark_read
 from ..services.attachments import attachment_add, attachment_delete
-from ..services.workflow import application_move, available_moves
+from ..services.workflow import application_move, available_moves, move_refusal
 from ..translation import language_columns
-from ..workflow import MOVES, Actor, Status, call_closed_reason, filing_move, filing_problems
+from ..workflow import (
+    MOVES,
+    Actor,
+    MoveContext,
+    Status,
+    call_closed_reason,
+    filing_move,
+    filing_problems,
+)
+from .confirm import confirmation, is_confirmed
 
 # The moves an applicant makes from the portal; the workflow says when each is open.
 APPLICANT_MOVES = {name for name, move in MOVES.items() if Actor.APPLICANT in move.actors}
@@ -72,21 +82,12 @@ def calls(request):
     return render(request, "portal/applicant/calls.html", {"calls": open_calls})
 
 
-def _post_submit(request, application):
-    """Try to send an application just saved; a refusal leaves it saved as it is."""
+def _to_filing_confirmation(request, application):
+    """After saving, the page that names what sending means and sends it on a click."""
     move = filing_move(application.status) or MOVES["submit"]
-    try:
-        application_move(application=application, actor=request.user, move=move.name)
-    except ValidationError as error:
-        _show_errors(request, error)
-        messages.info(request, _("Your changes are saved; the application is not sent yet."))
-        return False
-    messages.success(
-        request,
-        _("The application is sent. Status: %(status)s.")
-        % {"status": applicant_status_name(application.status)},
-    )
-    return True
+    messages.info(request, _("Your changes are saved; the application is not sent yet."))
+    url = reverse("programmes:application-action", args=[application.pk])
+    return redirect(f"{url}?action={move.name}")
 
 
 @login_required
@@ -133,9 +134,8 @@ def apply(request, call_pk):
             raise Http404 from None
         else:
             if request.POST.get("action") == "submit":
-                _post_submit(request, application)
-            else:
-                messages.success(request, _("The application is saved as a draft."))
+                return _to_filing_confirmation(request, application)
+            messages.success(request, _("The application is saved as a draft."))
             return redirect("programmes:application-detail", pk=application.pk)
     return render(
         request,
@@ -292,9 +292,8 @@ def application_edit(request, pk):
             raise Http404 from None
         else:
             if request.POST.get("action") == "submit":
-                _post_submit(request, application)
-            else:
-                messages.success(request, _("Your changes are saved."))
+                return _to_filing_confirmation(request, application)
+            messages.success(request, _("Your changes are saved."))
             return redirect("programmes:application-detail", pk=application.pk)
     returned = return_comment(application=application)
     return render(
@@ -314,26 +313,73 @@ def application_edit(request, pk):
     )
 
 
+def _applicant_move(request, application, name):
+    """The applicant's move ``name`` if it is open now, else None."""
+    if name not in APPLICANT_MOVES:
+        return None
+    moves = available_moves(application=application, user=request.user)
+    return next((move for move in moves if move.name == name), None)
+
+
 @login_required
-@require_POST
 def application_action(request, pk):
-    """Submit, resubmit or withdraw, as the workflow allows."""
+    """Submit, resubmit or withdraw, as the workflow allows, once confirmed.
+
+    GET (``?action=``) and an unconfirmed POST answer with the confirmation naming the
+    move's consequence; only the confirmed POST makes it.
+    """
     application = _own_application(request, pk)
+    here = reverse("programmes:application-detail", args=[application.pk])
+    if request.method == "GET":
+        name = request.GET.get("action", "")
+        move = _applicant_move(request, application, name)
+        if move is None:
+            if name in APPLICANT_MOVES:
+                _show_errors(
+                    request,
+                    ValidationError(
+                        move_refusal(application, MOVES[name], MoveContext(actor=request.user))
+                        or _("This action is not open now.")
+                    ),
+                )
+            return redirect(with_next(here, safe_next(request)))
+        hidden = [("action", move.name)]
+        if safe_next(request):
+            hidden.append(("next", safe_next(request)))
+        return _action_confirmation(request, application, move, hidden=hidden)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
     action = request.POST.get("action", "")
     comment = request.POST.get("comment", "")
+    move = MOVES.get(action) if action in APPLICANT_MOVES else None
+    if move is not None and needs_confirmation(move) and not is_confirmed(request):
+        return _action_confirmation(request, application, move)
     try:
-        if action not in APPLICANT_MOVES:
+        if move is None:
             raise ValidationError(_("Choose an action."))
         application_move(application=application, actor=request.user, move=action, comment=comment)
     except ValidationError as error:
         _show_errors(request, error)
-        here = reverse("programmes:application-detail", args=[application.pk])
         return redirect(with_next(here, safe_next(request)))
     messages.success(
         request,
         _("Done. Status: %(status)s.") % {"status": applicant_status_name(application.status)},
     )
-    return redirect_next(request, reverse("programmes:application-detail", args=[application.pk]))
+    return redirect_next(request, here)
+
+
+def _action_confirmation(request, application, move, *, hidden=None):
+    return confirmation(
+        request,
+        heading=_("Confirm: %(action)s") % {"action": move.label},
+        subject=application.title,
+        consequence=move_consequence(move),
+        button=move.label,
+        cancel_url=reverse("programmes:application-detail", args=[application.pk]),
+        details=[(_("Reason"), request.POST.get("comment", ""))],
+        action=reverse("programmes:application-action", args=[application.pk]),
+        hidden=hidden,
+    )
 
 
 @login_required

@@ -89,3 +89,10 @@ def log_in(page, identifier, password=PASSWORD):
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
+
+
+def confirm(page):
+    """Answer the page that names the consequence of a step which cannot be undone."""
+    assert page.locator("#consequence").is_visible()
+    with page.expect_navigation():
+        page.locator("button[name=confirmed]").click()

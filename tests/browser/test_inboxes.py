@@ -19,7 +19,7 @@ from programmes.models import Call, ScoreCriterion
 from programmes.services.workflow import application_move
 from programmes.workflow import Status
 from tests import factories
-from tests.browser.conftest import log_in
+from tests.browser.conftest import confirm, log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -83,6 +83,7 @@ def test_the_readme_round_from_the_inboxes_in_english_then_each_inbox_in_chinese
     page.fill("#id_comment", "Complete; recommended.")
     with page.expect_navigation():
         page.locator("button[value=recommend]").click()
+    confirm(page)
     assert page.url == f"{live_server.url}/inbox/"
     assert "No application waits for your recommendation." in page.inner_text("#county")
     assert TITLE in page.inner_text("#recommended + .table-wrap")
@@ -97,6 +98,7 @@ def test_the_readme_round_from_the_inboxes_in_english_then_each_inbox_in_chinese
     page.select_option("#id_move", "accept")
     with page.expect_navigation():
         page.locator("#workflow button[type=submit]").click()
+    confirm(page)
     assert page.url == f"{live_server.url}/inbox/"
     assert "Accepted: assign experts and start the review" in page.inner_text("#bureau")
     open_entry(page, "bureau", TITLE)
@@ -123,10 +125,12 @@ def test_the_readme_round_from_the_inboxes_in_english_then_each_inbox_in_chinese
     page.check("input[name=declaration][value=no_conflict]")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
+    confirm(page)
     for criterion in ScoreCriterion.objects.filter(programme=application.call.programme):
         page.fill(f"input[name=criterion_{criterion.pk}]", "85")
     with page.expect_navigation():
         page.locator("button[name=submit]").click()
+    confirm(page)
     assert page.url == f"{live_server.url}/inbox/"
     assert "No review waits for you." in page.inner_text("#expert")
     sign_out(page)
@@ -139,6 +143,7 @@ def test_the_readme_round_from_the_inboxes_in_english_then_each_inbox_in_chinese
         page.select_option("#id_move", move)
         with page.expect_navigation():
             page.locator("#workflow button[type=submit]").click()
+        confirm(page)
         assert page.url == f"{live_server.url}/inbox/"
     application.refresh_from_db()
     assert application.status == Status.IN_PUBLIC_NOTICE

@@ -28,7 +28,7 @@ from programmes.models import (
 )
 from programmes.workflow import Status
 from tests import factories
-from tests.browser.conftest import PASSWORD, log_in
+from tests.browser.conftest import PASSWORD, confirm, log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -111,6 +111,7 @@ def workflow_move(page, application, move):
     page.select_option("#id_move", move)
     with page.expect_navigation():
         page.locator("#workflow button[type=submit]").click()
+    confirm(page)
     application.refresh_from_db()
 
 
@@ -168,6 +169,7 @@ def test_applicant_journey_from_sign_up_to_published_result(
     shoot(applicant, "journey-04-application-form")
     with applicant.expect_navigation():
         applicant.locator("button[name=action][value=submit]").click()
+    confirm(applicant)
     application = Application.objects.get(call=call)
     assert application.status == Status.SUBMITTED, flash(applicant)
     assert application.attachments.get().original_name == "检测报告.pdf"
@@ -184,6 +186,7 @@ def test_applicant_journey_from_sign_up_to_published_result(
     shoot(county, "journey-06-county-queue")
     with county.expect_navigation():
         row.locator("button[value=recommend]").click()
+    confirm(county)
     application.refresh_from_db()
     assert application.status == Status.RECOMMENDED, flash(county)
     shoot(county, "journey-07-county-recommended")
@@ -200,7 +203,7 @@ def test_applicant_journey_from_sign_up_to_published_result(
     desk.check(f"input[name=experts][value='{expert.pk}']")
     with desk.expect_navigation():
         desk.locator("#assign button[type=submit]").click()
-    assert "Assigned" in desk.locator("table.outcomes").inner_text()
+    assert "1 pair: 1 newly assigned, 0 refused." in flash(desk)
     application.refresh_from_db()
     assert application.status == Status.IN_REVIEW
     shoot(desk, "journey-09-staff-assigned-expert")
@@ -218,8 +221,9 @@ def test_applicant_journey_from_sign_up_to_published_result(
     reviewer.check("input[name=declaration][value=no_conflict]")
     with reviewer.expect_navigation():
         reviewer.locator("main form button[type=submit]").click()
+    confirm(reviewer)
     assert "拉伸强度" in reviewer.content()
-    assert reviewer.get_by_role("link", name="检测报告.pdf").is_visible()
+    assert reviewer.get_by_role("link", name="检测报告.pdf", exact=True).is_visible()
     innovation, market = bureau["criteria"]
     reviewer.fill(f"input[name=criterion_{innovation.pk}]", "88")
     reviewer.fill(f"input[name=criterion_{market.pk}]", "79")
@@ -227,6 +231,7 @@ def test_applicant_journey_from_sign_up_to_published_result(
     shoot(reviewer, "journey-11-expert-score-sheet")
     with reviewer.expect_navigation():
         reviewer.locator("button[name=submit]").click()
+    confirm(reviewer)
     assignment = application.assignments.get()
     assert assignment.submitted_at is not None, flash(reviewer)
     assert assignment.total_score == Decimal("84.40")  # 88 × 60% + 79 × 40%
@@ -273,6 +278,7 @@ def test_applicant_journey_from_sign_up_to_published_result(
     desk.goto(f"/desk/calls/{call.pk}/")
     with desk.expect_navigation():
         desk.get_by_role("button", name="Confirm notice").click()
+    confirm(desk)
     assert "runs until" in flash(desk)
     application.refresh_from_db()
     assert application.status == Status.IN_PUBLIC_NOTICE
@@ -285,6 +291,7 @@ def test_applicant_journey_from_sign_up_to_published_result(
     desk.reload()
     with desk.expect_navigation():
         desk.get_by_role("button", name="Confirm notice").click()
+    confirm(desk)
     assert "Granted after public notice" in flash(desk)
     application.refresh_from_db()
     assert application.status == Status.GRANTED

@@ -157,8 +157,18 @@ def test_apply_and_submit_in_one_go_sends_it_to_the_county(client, applicant, ca
         product_data(file=pdf(), action="submit"),
         follow=True,
     )
-
     application = Application.objects.get()
+    # Saved, then asked to confirm what sending means.
+    assert application.status == Status.DRAFT
+    assert "goes to the county for its recommendation" in response.content.decode()
+
+    response = client.post(
+        reverse("programmes:application-action", args=[application.pk]),
+        {"action": "submit", "confirmed": "yes"},
+        follow=True,
+    )
+
+    application.refresh_from_db()
     assert application.status == Status.SUBMITTED
     assert application.submitted_at is not None
     assert "Being checked by your county" in response.content.decode()
@@ -170,7 +180,7 @@ def test_submit_needs_a_document(client, applicant, enterprise, call):
 
     response = client.post(
         reverse("programmes:application-action", args=[application.pk]),
-        {"action": "submit"},
+        {"action": "submit", "confirmed": "yes"},
         follow=True,
     )
 
@@ -186,7 +196,7 @@ def test_submit_is_refused_once_the_call_has_closed(client, applicant, enterpris
 
     response = client.post(
         reverse("programmes:application-action", args=[application.pk]),
-        {"action": "submit"},
+        {"action": "submit", "confirmed": "yes"},
         follow=True,
     )
 
@@ -229,7 +239,7 @@ def test_withdraw_before_a_decision(client, applicant, enterprise, call):
     assert "Withdraw" in detail.content.decode()
     client.post(
         reverse("programmes:application-action", args=[application.pk]),
-        {"action": "withdraw", "comment": "Filed twice by mistake."},
+        {"action": "withdraw", "comment": "Filed twice by mistake.", "confirmed": "yes"},
     )
 
     application.refresh_from_db()
@@ -243,7 +253,7 @@ def test_withdraw_is_refused_after_a_decision(client, applicant, enterprise, cal
 
     response = client.post(
         reverse("programmes:application-action", args=[application.pk]),
-        {"action": "withdraw"},
+        {"action": "withdraw", "confirmed": "yes"},
         follow=True,
     )
 
@@ -281,8 +291,12 @@ def test_returned_application_is_edited_and_resubmitted_with_the_comment_in_view
             action="submit",
         ),
     )
-
     assert response.status_code == 302
+    client.post(
+        reverse("programmes:application-action", args=[application.pk]),
+        {"action": "resubmit", "confirmed": "yes"},
+    )
+
     application.refresh_from_db()
     assert application.status == Status.RESUBMITTED
     assert application.attachments.count() == 2
@@ -305,7 +319,8 @@ def test_resubmission_is_allowed_after_the_closing_date(client, applicant, offic
     client.force_login(applicant)
 
     client.post(
-        reverse("programmes:application-action", args=[application.pk]), {"action": "resubmit"}
+        reverse("programmes:application-action", args=[application.pk]),
+        {"action": "resubmit", "confirmed": "yes"},
     )
 
     application.refresh_from_db()
