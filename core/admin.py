@@ -16,11 +16,13 @@ from django.db import DataError, connections, router, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .audit import audit_access_refused, audit_record
 from .models import AuditEntry
@@ -245,6 +247,25 @@ checked_delete_selected.short_description = gettext_lazy("Delete selected %(verb
 checked_delete_selected.allowed_permissions = ("delete",)
 
 
+class ReadableHistoryHelper(HistoricalRecordContextHelper):
+    """A history page's changes as the change page shows the values: a choice by its
+    label ("Submitted", not ``submitted``), a date or time in the language's format,
+    yes or no; not as they are stored."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "":
+            return "—"
+        if field.flatchoices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        if hasattr(value, "tzinfo") and timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return formats.localize(value)
+
+
 class HistoryReadOnlyMixin:
     """django-simple-history's pages, without "revert": history is evidence, not an undo.
 
@@ -257,6 +278,9 @@ class HistoryReadOnlyMixin:
 
     def revert_disabled(self, request, obj=None):
         return True
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistoryHelper(self.model, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         self._in_scope_or_404(request, object_id)
@@ -361,6 +385,23 @@ class DeskInlineMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if not isinstance(self, admin.TabularInline):
+            return formset
+
+        class ColumnNamedFormSet(formset):
+            """A table heads each column once, so no field of a row has its own label:
+            each field (and the row's delete box) is named after its column instead."""
+
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                for field in form.fields.values():
+                    if field.label and not field.widget.is_hidden:
+                        field.widget.attrs.setdefault("aria-label", str(field.label))
+
+        return ColumnNamedFormSet
 
 
 class ReadOnlyTabularInline(DeskInlineMixin, admin.TabularInline):

@@ -41,6 +41,12 @@ NAVIGATION_ENTRIES = 512
 
 
 class DeskAdminSite(admin.AdminSite):
+    #: ``workplace(user)``: the heading naming the user's workplace ("Bureau workplace",
+    #: "County workplace — 桐乡市"), shown under the site's name and as the index page's
+    #: title. Set by the app whose access module knows the roles; empty keeps
+    #: ``index_title``.
+    workplace = None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._navigation = {}
@@ -75,7 +81,23 @@ class DeskAdminSite(admin.AdminSite):
     def each_context(self, request):
         context = super().each_context(request)
         context["desk_nav_sidebar"] = NavSidebar(self, request, context["available_apps"])
+        context["workplace"] = self.workplace_of(request)
         return context
+
+    def workplace_of(self, request) -> str:
+        user = request.user
+        if self.workplace is None or not user.is_authenticated:
+            return ""
+        # Read once per request: every admin page shows it, the index page twice.
+        if not hasattr(request, "_desk_workplace"):
+            request._desk_workplace = self.workplace(user)
+        return request._desk_workplace
+
+    def index(self, request, extra_context=None):
+        workplace = self.workplace_of(request)
+        if workplace:
+            extra_context = {"title": workplace, **(extra_context or {})}
+        return super().index(request, extra_context)
 
     def login(self, request, extra_context=None):
         """Django's admin login; without a ``next``, it leads to the person's inbox

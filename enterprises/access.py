@@ -16,6 +16,8 @@ from django.conf import settings
 from django.contrib.auth import get_permission_codename, get_user_model
 from django.db.models import Model, Q, QuerySet
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 
 from core.roles import (
     APPLICANTS,
@@ -101,6 +103,22 @@ def is_member_of(user, enterprise_id) -> bool:
 
 def covers_region(user, region_id) -> bool:
     return region_id in jurisdiction_region_ids(user)
+
+
+def workplace_name(user) -> str:
+    """The heading of a desk user's admin, naming whose work it holds: the bureau's, the
+    county's (with the regions the officer covers) or the expert's; empty otherwise."""
+    if is_bureau_staff(user):
+        return gettext("Bureau workplace")
+    if is_county_officer(user):
+        regions = Region.objects.filter(jurisdictions__user=user).order_by("code")
+        names = [str(region) for region in regions]
+        return gettext("County workplace — %(regions)s") % {
+            "regions": get_text_list(names, gettext("and"))
+        }
+    if is_expert(user):
+        return gettext("Expert workplace")
+    return ""
 
 
 # --- 2. Capabilities: what a role may do, whatever the row ------------------------------

@@ -1,6 +1,9 @@
 """The audit trail, the reminders log and the mail queue in admin: bureau staff read
 them; nobody adds, changes or deletes an entry. Staff may queue a failed email again."""
 
+import re
+
+from django.apps import apps
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -11,7 +14,21 @@ from core.models import AuditEntry, OutgoingEmail
 from .. import access
 from ..access import audit_entry_list, outgoing_email_list, reminder_log_list
 from ..models import ReminderLog
+from .desk import event_label, status_label
 from .records import ReadOnlyAdmin
+
+#: A status change as ``application_move`` records it: "submit: draft → submitted".
+MOVE_DETAIL = re.compile(r"(?P<move>\w+): (?P<source>\w+) → (?P<target>\w+)")
+
+
+def readable_detail(detail: str) -> str:
+    """An entry's detail as the reader says it: a move and statuses by their labels
+    ("Submit: Draft → Submitted"). The entry keeps what was written."""
+    match = MOVE_DETAIL.fullmatch(detail)
+    if match is None:
+        return detail
+    move, source, target = match["move"], match["source"], match["target"]
+    return f"{event_label(move)}: {status_label(source)} → {status_label(target)}"
 
 
 class AuditorsOnlyAdmin(ReadOnlyAdmin):
@@ -43,9 +60,10 @@ class AuditEntryAdmin(AuditorsOnlyAdmin):
         "at",
         "action",
         "actor",
-        "object_type",
+        "object_kind",
         "object_id",
         "object_repr",
+        "what",
         "ip_address",
     ]
     list_filter = ["action", "object_type"]
@@ -53,9 +71,34 @@ class AuditEntryAdmin(AuditorsOnlyAdmin):
     search_fields = ["object_repr", "object_id", "detail", "actor__username"]
     date_hierarchy = "at"
     show_full_result_count = False
+    fields = [
+        "at",
+        "actor",
+        "action",
+        "object_kind",
+        "object_id",
+        "object_repr",
+        "what",
+        "ip_address",
+    ]
 
     def scoped_queryset(self, request):
         return audit_entry_list(user=request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    @admin.display(description=gettext_lazy("object type"), ordering="object_type")
+    def object_kind(self, obj):
+        """The kind of record by its name ("Application"), not its label in code."""
+        try:
+            return apps.get_model(obj.object_type)._meta.verbose_name.capitalize()
+        except (LookupError, ValueError):
+            return obj.object_type
+
+    @admin.display(description=gettext_lazy("detail"))
+    def what(self, obj):
+        return readable_detail(obj.detail)
 
 
 @admin.register(ReminderLog)

@@ -18,8 +18,8 @@ from ..access import (
 )
 from ..models import ApplicationEvent, Objection, ReviewAssignment
 from ..services import expert_assign
-from ..workflow import MOVES, move_label
-from .desk import DeskAdminMixin
+from ..workflow import MOVES
+from .desk import OTHER_EVENTS, DeskAdminMixin, event_label
 
 APPLICATION_SEARCH = [
     "application__title",
@@ -165,7 +165,7 @@ class MoveListFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             *((move.name, move.label) for move in MOVES.values()),
-            ("record_result", _("Recorded from a published result")),
+            *OTHER_EVENTS.items(),
         ]
 
     def queryset(self, request, queryset):
@@ -190,7 +190,7 @@ class ApplicationEventAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("action"), ordering="move")
     def action(self, obj):
-        return move_label(obj.move)
+        return event_label(obj.move)
 
     def has_view_permission(self, request, obj=None):
         if obj is None:
