@@ -27,5 +27,6 @@ urlpatterns = [
     path("dashboard/", include("programmes.dashboard_urls")),
     path("", include("programmes.review_urls")),
     path("", include("documents.urls")),
+    path("services/", include("services.urls")),
     path("", include("programmes.urls")),
 ]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("config", "core", "enterprises", "programmes", "documents")
+APPS = ("config", "core", "enterprises", "programmes", "documents", "services")
 
 #: Where roles are asked: the access modules, and the group names themselves.
 ROLE_HOMES = {
@@ -14,6 +14,7 @@ ROLE_HOMES = {
     "core/roles.py",
     "programmes/access.py",
     "documents/access.py",
+    "services/access.py",
 }
 ROLE_QUESTION = re.compile(
     r"\b(is_bureau_staff|is_county_officer|is_expert|is_applicant|has_role|holds_any"
@@ -44,16 +45,33 @@ def test_roles_are_asked_in_the_access_modules_only():
 #: documents sits on programmes; nothing below it knows of it (programmes reaches it only
 #: through what documents registers in ``programmes.hooks``).
 LAYERS = ("core", "enterprises", "programmes", "documents")
-IMPORT = re.compile(r"^\s*(?:from|import)\s+(core|enterprises|programmes|documents|config)\b", re.M)
+IMPORT = re.compile(
+    r"^\s*(?:from|import)\s+(core|enterprises|programmes|documents|services|config)\b", re.M
+)
+#: The services to enterprises sit on programmes, beside documents: they may import core,
+#: enterprises and programmes, and no other app imports them.
+SERVICES_MAY_IMPORT = {"core", "enterprises", "programmes", "services"}
 
 
 @pytest.mark.parametrize("layer", LAYERS[:-1])
 def test_no_layer_imports_one_above_it(layer):
-    above = set(LAYERS[LAYERS.index(layer) + 1 :]) | {"config"}
+    above = set(LAYERS[LAYERS.index(layer) + 1 :]) | {"config", "services"}
     offenders = [
         f"{relative}: imports {match.group(1)}"
         for relative, text in python_files(layer)
         for match in IMPORT.finditer(text)
         if match.group(1) in above
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("app", [*LAYERS, "services"])
+def test_services_import_below_and_nothing_imports_them(app):
+    offenders = [
+        f"{relative}: imports {match.group(1)}"
+        for relative, text in python_files(app)
+        for match in IMPORT.finditer(text)
+        if (app == "services" and match.group(1) not in SERVICES_MAY_IMPORT)
+        or (app != "services" and match.group(1) == "services")
     ]
     assert offenders == []

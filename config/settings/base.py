@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "enterprises",
     "programmes",
     "documents",
+    "services",
 ]
 
 MIDDLEWARE = [

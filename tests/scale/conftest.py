@@ -16,6 +16,7 @@ from programmes.management.commands.setup_demo import DOCUMENTED_FIXTURES
 from programmes.models import Designation, Disbursement, Evaluation, Objection, ReminderLog
 from programmes.services import application_move
 from programmes.workflow import Status
+from services.models import Event, Problem, ServiceCase
 from tests import factories
 
 DESK_ADMINS = sorted(
@@ -71,4 +72,21 @@ def records(enterprise, applicant, officer, staff):
     noticed = factories.ApplicationFactory(enterprise=enterprise, status=Status.IN_PUBLIC_NOTICE)
     factories.notice_opened(noticed, days_ago=noticed.call.public_notice_days + 1)
     application_move(application=noticed, actor=staff, move="grant")
+    # Services: a case at the enterprise, a problem raised there, an event.
+    case = ServiceCase.objects.create(
+        kind=ServiceCase.Kind.VISIT,
+        enterprise=enterprise,
+        held_on=today,
+        department="Science and technology section",
+        conducted_by="A county officer",
+    )
+    Problem.objects.create(
+        enterprise=enterprise, case=case, category="venue", title="A workshop", raised_on=today
+    )
+    Event.objects.create(
+        kind=Event.Kind.RELEASE_CONFERENCE,
+        title="A release conference",
+        held_on=today,
+        region=enterprise.region,
+    )
     return application

@@ -47,6 +47,7 @@ DOCUMENTED_FIXTURES = [
         "04_programmes.json",
         "05_calls.json",
         "06_applications.json",
+        "08_services.json",
     )
 ]
 
@@ -61,6 +62,8 @@ IDENTITY_FIELDS = {
     "programmes.designation": ("application",),
     "programmes.applicationevent": ("application", "move"),
     "programmes.announcedfigure": ("programme", "year", "tier"),
+    "services.announcedfigure": ("measure", "region", "year"),
+    "services.financing": ("enterprise", "kind", "amount"),
 }
 
 DEMO_PROGRAMME_CODE = "zj-first-batch-new-materials"
