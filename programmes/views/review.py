@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -216,15 +217,20 @@ def _own_assignment(request, pk):
 
 
 @login_required
-def expert_assignment_view(request, pk):
-    """The declaration first; once declared, the file and the score sheet."""
+def expert_assignment_view(request, pk, declaration_form=None):
+    """The declaration first; once declared, the file and the score sheet.
+
+    ``declaration_form``: a declaration refused by ``expert_declare_view``, shown again
+    with its errors and what was chosen and typed.
+    """
     assignment = _own_assignment(request, pk)
+    posting = request.method == "POST" and declaration_form is None
     application = assignment.application
     criteria = ScoreCriterion.objects.filter(programme_id=application.call.programme_id)
     state = assignment_state(assignment)
     editable = state == "open" and application.status == Status.IN_REVIEW
     sheet = None
-    if request.method == "POST" and state in {"open", "submitted"} and not editable:
+    if posting and state in {"open", "submitted"} and not editable:
         messages.error(request, _("This score sheet can no longer change."))
         return redirect("review:expert-assignment", pk=assignment.pk)
     if state in {"open", "submitted"}:
@@ -232,7 +238,7 @@ def expert_assignment_view(request, pk):
         initial.update(
             {f"criterion_{score.criterion_id}": score.score for score in assignment.scores.all()}
         )
-        if request.method == "POST" and editable:
+        if posting and editable:
             sheet = ScoreSheetForm(request.POST, criteria=criteria)
             if sheet.is_valid():
                 submit = "submit" in request.POST
@@ -275,7 +281,7 @@ def expert_assignment_view(request, pk):
                     return redirect(with_next(here, safe_next(request)))
         else:
             sheet = ScoreSheetForm(initial=initial, criteria=criteria)
-    elif request.method == "POST":
+    elif posting:
         raise PermissionDenied
     context = {
         "assignment": assignment,
@@ -283,7 +289,9 @@ def expert_assignment_view(request, pk):
         "editable": editable,
         "sheet": sheet,
         "criteria": criteria,
-        "declaration_form": ConflictDeclarationForm() if state == "pending" else None,
+        "declaration_form": (declaration_form or ConflictDeclarationForm())
+        if state == "pending"
+        else None,
     }
     if assignment_file_open(assignment):
         context.update(_file_context(application))
@@ -293,7 +301,7 @@ def expert_assignment_view(request, pk):
         request,
         "portal/review/expert_assignment.html",
         context,
-        status=400 if sheet is not None and sheet.errors else 200,
+        status=400 if (sheet is not None and sheet.errors) or declaration_form else 200,
     )
 
 
@@ -306,10 +314,7 @@ def expert_declare_view(request, pk):
     here = with_next(reverse("review:expert-assignment", args=[assignment.pk]), safe_next(request))
     form = ConflictDeclarationForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(here)
+        return expert_assignment_view(request, pk, declaration_form=form)
     no_conflict = form.cleaned_data["declaration"] == ConflictDeclarationForm.NO_CONFLICT
     if not is_confirmed(request):
         return confirmation(
@@ -402,15 +407,40 @@ def desk_assign_view(request, pk):
         response.status_code = 400
         return response
     applications = list(form.cleaned_data["applications"])
-    if form.cleaned_data["start_review"]:
-        for application in applications:
-            if application.status in MOVES["start_review"].sources:
-                try:
-                    application_move(
-                        application=application, actor=request.user, move="start_review"
-                    )
-                except ValidationError as error:
-                    messages.error(request, _error_text(error))
+    starting = [
+        application
+        for application in applications
+        if form.cleaned_data["start_review"] and application.status in MOVES["start_review"].sources
+    ]
+    if starting and not is_confirmed(request):
+        # Starting the review cannot be undone: the assignment waits for a confirmation.
+        return confirmation(
+            request,
+            heading=_("Confirm: assign experts and start the review"),
+            subject=call.title,
+            consequence=move_consequence(MOVES["start_review"]),
+            button=_("Assign"),
+            cancel_url=reverse("review:desk-call", args=[call.pk]),
+            details=[
+                (
+                    MOVES["start_review"].label,
+                    "\n".join(application.title for application in starting),
+                ),
+                (
+                    _("Experts"),
+                    "\n".join(
+                        expert.get_full_name() or expert.get_username()
+                        for expert in form.cleaned_data["experts"]
+                    ),
+                ),
+                (_("Review due on"), date_format(form.cleaned_data["due_on"])),
+            ],
+        )
+    for application in starting:
+        try:
+            application_move(application=application, actor=request.user, move="start_review")
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
     outcomes = experts_assign_bulk(
         applications=applications,
         experts=list(form.cleaned_data["experts"]),

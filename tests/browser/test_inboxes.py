@@ -109,6 +109,7 @@ def test_the_readme_round_from_the_inboxes_in_english_then_each_inbox_in_chinese
     page.check("input[name=start_review]")
     with page.expect_navigation():
         page.locator("#assign button[type=submit]").click()
+    confirm(page)  # starting the review cannot be undone
     application.refresh_from_db()
     assert application.status == Status.IN_REVIEW
     with page.expect_navigation():

@@ -203,6 +203,7 @@ def test_applicant_journey_from_sign_up_to_published_result(
     desk.check(f"input[name=experts][value='{expert.pk}']")
     with desk.expect_navigation():
         desk.locator("#assign button[type=submit]").click()
+    confirm(desk)  # starting the review cannot be undone
     assert "1 pair: 1 newly assigned, 0 refused." in flash(desk)
     application.refresh_from_db()
     assert application.status == Status.IN_REVIEW

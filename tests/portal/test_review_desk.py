@@ -49,6 +49,7 @@ def test_staff_assign_experts_in_bulk_and_see_a_result_per_pair(client, staff, e
             "experts": [expert.pk for expert in experts],
             "start_review": "on",
             "due_on": timezone.localdate().isoformat(),
+            "confirmed": "yes",
         },
         follow=True,
     )

@@ -191,6 +191,22 @@ def test_declaring_a_conflict_is_confirmed_before_the_review_is_declined(client,
     assert assignment.comment == "I advised them"
 
 
+def test_a_declaration_refused_keeps_what_was_chosen_and_says_why(client, expert, review):
+    assignment, _criterion = review
+    client.force_login(expert)
+
+    response = client.post(
+        reverse("review:expert-declare", args=[assignment.pk]), {"declaration": "conflict"}
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Say briefly what the conflict of interest is." in page
+    assert 'value="conflict" required id="id_declaration_1" checked' in page
+    assignment.refresh_from_db()
+    assert assignment.submitted_at is None
+
+
 # --- Assigning experts: a due date, and back by GET -----------------------------------
 
 
@@ -213,6 +229,31 @@ def test_assigning_redirects_to_the_call_page_with_the_chosen_due_date(
     assert response.status_code == 302
     assert response["Location"] == reverse("review:desk-call", args=[accepted.call_id])
     assert ReviewAssignment.objects.get(application=accepted, expert=expert).due_on == due_on
+
+
+def test_starting_the_review_while_assigning_is_confirmed_first(client, staff, expert, accepted):
+    client.force_login(staff)
+    url = reverse("review:desk-assign", args=[accepted.call_id])
+    due_on = (timezone.localdate() + timedelta(days=3)).isoformat()
+    data = {
+        "applications": [accepted.pk],
+        "experts": [expert.pk],
+        "due_on": due_on,
+        "start_review": "on",
+    }
+
+    asked = client.post(url, data)
+
+    accepted.refresh_from_db()
+    assert accepted.status == Status.ACCEPTED
+    assert not ReviewAssignment.objects.exists()
+    assert "cannot go back to accepted" in asked.content.decode()
+    assert f'name="due_on" value="{due_on}"' in asked.content.decode()
+
+    assert client.post(url, {**data, "confirmed": "yes"}).status_code == 302
+    accepted.refresh_from_db()
+    assert accepted.status == Status.IN_REVIEW
+    assert ReviewAssignment.objects.filter(application=accepted, expert=expert).exists()
 
 
 def test_the_due_date_is_offered_and_cannot_be_in_the_past(client, staff, expert, accepted):
