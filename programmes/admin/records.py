@@ -188,6 +188,21 @@ class ApplicationEventAdmin(ReadOnlyAdmin):
     def scoped_queryset(self, request):
         return event_list(user=request.user)
 
+    def get_fields(self, request, obj=None):
+        return ["application", "actor", "at", "action", "from_status", "to_status", "comment"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The page is named by the entry's words, not by ``str(event)`` and its codes
+        # (``templates/admin/programmes/applicationevent/change_form.html``).
+        if obj is not None:
+            move = event_label(obj.move)
+            source, target = obj.get_from_status_display(), obj.get_to_status_display()
+            context["subtitle"] = f"{obj.application} — {move}: {source} → {target}"
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     @admin.display(description=_("action"), ordering="move")
     def action(self, obj):
         return event_label(obj.move)

@@ -187,3 +187,23 @@ def test_audit_entries_and_the_event_list_show_moves_in_words(client, staff, rec
     assert kind.capitalize() in entries and "programmes.application" not in entries
     assert move in events and (recorded if language == "en" else "根据公布结果登记") in events
     assert "record_result" not in events and ">recommend<" not in events
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_timeline_entrys_own_page_is_named_and_filled_in_words(
+    client, staff, recommended, language
+):
+    event = recommended.events.get()
+    client.force_login(staff)
+
+    html = page(
+        client, reverse("admin:programmes_applicationevent_change", args=[event.pk]), language
+    )
+
+    move, source, target = labels(
+        language, MOVES["recommend"].label, Status.SUBMITTED.label, Status.RECOMMENDED.label
+    )
+    assert f"{recommended.title} — {move}: {source} → {target}" in html
+    action = section(html, "field-action", "</div>\n")
+    assert move in action and "recommend" not in action
+    assert "submitted → recommended" not in html
