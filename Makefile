@@ -9,12 +9,12 @@ PORT ?= 8000
 # Where emails' links and the printed logins lead: the address served, unless set.
 PORTAL_BASE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
-.PHONY: run test setup dev serve lint format messages clean-db bench backup restore mutation lock
+.PHONY: run test setup dev serve lint format messages fonts clean-db bench backup restore mutation lock
 
 ## run: set everything up from nothing (venv, install, migrate, documented records,
 ##      demo users) and serve on http://$(HOST):$(PORT), with the mail worker beside
 ##      the server (tools/run.py: Ctrl-C stops both). Safe to repeat; keeps data.
-run: setup
+run: setup fonts
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo --base-url $(PORTAL_BASE_URL)
 	PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(PY) tools/run.py $(HOST):$(PORT)
@@ -83,6 +83,20 @@ messages: $(STAMP)
 	  $(PY) manage.py compilemessages --ignore=.venv --ignore=mutants -v 0; \
 	else \
 	  echo "warning: GNU gettext (msgfmt) is missing, so the site shows English only: apt-get install gettext" >&2; \
+	fi
+
+## fonts: the Noto CJK fonts the official documents are set in (Debian's fonts-noto-cjk),
+##        installed with apt-get where missing when run as root; otherwise a warning
+##        says how. Never downloaded from elsewhere. docs/documents.md
+fonts:
+	@if fc-list 2>/dev/null | grep -qi "noto.*cjk"; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing the Noto CJK fonts for the official documents (fonts-noto-cjk)..." >&2; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq fonts-noto-cjk >/dev/null) \
+	  || echo "warning: could not install fonts-noto-cjk: documents print Chinese as empty boxes" >&2; \
+	else \
+	  echo "warning: the Noto CJK fonts are missing, so documents print Chinese as empty boxes: sudo apt-get install fonts-noto-cjk" >&2; \
 	fi
 
 lint: setup dev
