@@ -91,6 +91,9 @@ DECLARE_CONFLICT = _(
     "You decline this review for good: the file stays closed to you and any draft scores "
     "are deleted. The bureau will ask another expert."
 )
+ATTACHMENT_REMOVE = _(
+    "The document is deleted from the application. To have it again, upload it again."
+)
 CONFIRM_NOTICE = _(
     "Every application of this call whose public notice has ended is granted and its "
     "official document issued. A grant cannot be undone."

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core.navigation import redirect_next, safe_next, with_next
 
 from .. import access
-from ..consequences import move_consequence, needs_confirmation
+from ..consequences import ATTACHMENT_REMOVE, move_consequence, needs_confirmation
 from ..forms import DETAIL_FORMS, ApplicationForm, AttachmentForm
 from ..models import Call
 from ..selectors.applicant import (
@@ -415,6 +415,16 @@ def attachment_remove(request, pk, attachment_pk):
     attachment = application.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404
+    if access.can_edit_application(request.user, application) and not is_confirmed(request):
+        return confirmation(
+            request,
+            heading=_("Confirm: remove a document"),
+            subject=attachment.original_name,
+            consequence=str(ATTACHMENT_REMOVE),
+            button=_("Remove"),
+            cancel_url=reverse("programmes:application-detail", args=[application.pk]),
+            details=[(_("Document type"), attachment.get_document_type_display())],
+        )
     try:
         attachment_delete(attachment=attachment, actor=request.user)
     except PermissionDenied:

@@ -186,6 +186,9 @@ def test_a_draft_document_can_be_removed(client, applicant, draft):
     post_file(client, draft, upload("wrong.pdf", PDF))
     attachment = draft.attachments.get()
 
-    client.post(reverse("programmes:attachment-remove", args=[draft.pk, attachment.pk]))
+    client.post(
+        reverse("programmes:attachment-remove", args=[draft.pk, attachment.pk]),
+        {"confirmed": "yes"},
+    )
 
     assert not draft.attachments.exists()

@@ -290,7 +290,11 @@ def test_each_successful_portal_post_redirects_to_a_page_read_by_get(
     assignment = factories.assign(in_review, expert)
     attachment = draft.attachments.first()
     posts = [
-        (applicant, reverse("programmes:attachment-remove", args=[draft.pk, attachment.pk]), {}),
+        (
+            applicant,
+            reverse("programmes:attachment-remove", args=[draft.pk, attachment.pk]),
+            {"confirmed": "yes"},
+        ),
         (
             applicant,
             reverse("programmes:application-action", args=[draft.pk]),

@@ -101,3 +101,18 @@ def test_each_upload_states_its_types_and_the_size_limit_and_sets_accept(
     limit = filesizeformat(5 * 1024 * 1024)
     assert f"Accepted: PDF, JPEG, PNG, XLSX, DOCX, at most {limit} per file." in page
     assert 'accept=".pdf,.jpg,.jpeg,.png,.xlsx,.docx"' in page
+
+
+def test_removing_a_document_is_confirmed_first(client, applicant, enterprise):
+    draft = factories.ApplicationFactory(enterprise=enterprise)
+    attachment = factories.attach(draft, name="old-report.pdf")
+    client.force_login(applicant)
+    url = reverse("programmes:attachment-remove", args=[draft.pk, attachment.pk])
+
+    asked = client.post(url)
+
+    assert draft.attachments.filter(pk=attachment.pk).exists()
+    assert "The document is deleted from the application" in asked.content.decode()
+    assert "old-report.pdf" in asked.content.decode()
+    assert client.post(url, {"confirmed": "yes"}).status_code == 302
+    assert not draft.attachments.exists()
