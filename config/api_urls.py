@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.routers import DefaultRouter
 
+from aftercare.api.views import ClaimViewSet, ObligationViewSet, QualificationViewSet
 from documents.api.views import DocumentViewSet
 from enterprises.api.tokens import TokenObtainView, TokenViewSet
 from enterprises.api.views import EnterpriseViewSet, IndustryViewSet, RegionViewSet
@@ -48,6 +49,11 @@ router.register("calls", CallViewSet, basename="call")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("designations", DesignationViewSet, basename="designation")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("obligations", ObligationViewSet, basename="obligation")
+router.register(
+    "insurance-qualifications", QualificationViewSet, basename="insurance-qualification"
+)
+router.register("insurance-claims", ClaimViewSet, basename="insurance-claim")
 router.register("tokens", TokenViewSet, basename="token")
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("", include("enterprises.urls")),
     path("dashboard/", include("programmes.dashboard_urls")),
+    path("aftercare/", include("aftercare.urls")),
     path("", include("programmes.review_urls")),
     path("", include("documents.urls")),
     path("services/", include("services.urls")),

@@ -9,6 +9,9 @@ here, in its ``AppConfig.ready()``:
   write is kept and the error goes to the caller.
 - ``register_demo_setup(step)``: ``step()`` runs at the end of ``manage.py setup_demo``
   and returns a line for its report (or "").
+- ``register_panel(page, template, context)``: a section of one of programmes' pages
+  (``"inbox"``, ``"dashboard"``), rendered from ``template`` with ``panel`` set to
+  ``context(user, today)``; a context of None shows no section to that person.
 
 A batch is the moves of one write: ``application_move`` makes a batch of one; a write
 that makes several moves at once (a bulk action, closing a round) opens ``moves_batch``
@@ -54,6 +57,7 @@ class MoveBatch:
 
 _after_moves: list[Callable[[MoveBatch], None]] = []
 _demo_steps: list[Callable[[], str]] = []
+_panels: dict[str, list[tuple[str, Callable]]] = {}
 _current: ContextVar[MoveBatch | None] = ContextVar("programmes_move_batch", default=None)
 
 
@@ -69,6 +73,22 @@ def register_demo_setup(step: Callable[[], str]) -> None:
 
 def demo_setup_steps() -> list[Callable[[], str]]:
     return list(_demo_steps)
+
+
+def register_panel(page: str, template: str, context: Callable) -> None:
+    entry = (template, context)
+    if entry not in _panels.setdefault(page, []):
+        _panels[page].append(entry)
+
+
+def panels(page: str, user, today) -> list[tuple[str, dict]]:
+    """The registered sections of ``page`` that ``user`` sees: (template, context)."""
+    shown = []
+    for template, context in _panels.get(page, []):
+        panel = context(user, today)
+        if panel is not None:
+            shown.append((template, panel))
+    return shown
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("config", "core", "enterprises", "programmes", "documents", "services")
+APPS = ("config", "core", "enterprises", "programmes", "aftercare", "documents", "services")
 
 #: Where roles are asked: the access modules, and the group names themselves.
 ROLE_HOMES = {
@@ -14,6 +14,7 @@ ROLE_HOMES = {
     "core/roles.py",
     "programmes/access.py",
     "documents/access.py",
+    "aftercare/access.py",
     "services/access.py",
 }
 ROLE_QUESTION = re.compile(
@@ -44,12 +45,13 @@ def test_roles_are_asked_in_the_access_modules_only():
 #: The layers, lowest first: a module may import its own layer and those below it only.
 #: documents sits on programmes; nothing below it knows of it (programmes reaches it only
 #: through what documents registers in ``programmes.hooks``).
-LAYERS = ("core", "enterprises", "programmes", "documents")
+LAYERS = ("core", "enterprises", "programmes", "aftercare", "documents")
 IMPORT = re.compile(
-    r"^\s*(?:from|import)\s+(core|enterprises|programmes|documents|services|config)\b", re.M
+    r"^\s*(?:from|import)\s+(core|enterprises|programmes|aftercare|documents|services|config)\b",
+    re.M,
 )
-#: The services to enterprises sit on programmes, beside documents: they may import core,
-#: enterprises and programmes, and no other app imports them.
+#: The services to enterprises sit on programmes, beside aftercare and documents: they
+#: may import core, enterprises and programmes, and no other app imports them.
 SERVICES_MAY_IMPORT = {"core", "enterprises", "programmes", "services"}
 
 

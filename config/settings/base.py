@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "enterprises",
     "programmes",
+    "aftercare",
     "documents",
     "services",
 ]

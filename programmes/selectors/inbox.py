@@ -12,8 +12,8 @@ entry names the page where its action is taken.
 - Experts (``expert_inbox``): their assignments, with the day each review is due.
 - Applicants (``applicant_inbox``): the next step of each application, with its deadline.
 
-Post-award obligations have no records in the project yet, so no line of the bureau's
-inbox counts them.
+Post-award obligations are aftercare's: it adds its section (the overdue obligations, the
+claims waiting) through ``programmes.hooks.register_panel``.
 """
 
 from collections import defaultdict

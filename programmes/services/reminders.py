@@ -23,6 +23,10 @@ Who hears what:
 - an expert's review (``ReviewAssignment.due_on``) is due within ``REVIEW_DUE_DAYS``
   and its score sheet is not in: the expert; and once more when the day has passed.
 
+Apps built on programmes add their own reminders with ``register_reminders`` (called in
+their ``AppConfig.ready()``): each source is worked out in every language like these, and
+logged and sent the same way.
+
 "Bureau staff" are the active members of the Bureau staff group; superusers
 outside it are IT accounts and get no reminders. Each recipient reads their reminder
 in their own language (``core.profiles``; the site's for those who never chose).
@@ -70,6 +74,23 @@ EVALUATION_INTERVAL_YEARS = 2
 REVIEW_DUE_DAYS = 3
 
 Kind = ReminderLog.Kind
+
+#: Reminders of the apps above programmes: ``source(today, staff) -> list[Reminder]``.
+_sources: list = []
+#: The kinds those sources send, and their labels.
+_kinds: dict[str, object] = {}
+
+
+def register_reminders(source, *, kinds: dict[str, object]) -> None:
+    """Add ``source``'s reminders to every run; ``kinds`` names the kinds it sends."""
+    if source not in _sources:
+        _sources.append(source)
+    _kinds.update(kinds)
+
+
+def reminder_kinds() -> list[tuple[str, object]]:
+    """Every kind a run may send, with its label: programmes' own, then the registered."""
+    return [*Kind.choices, *_kinds.items()]
 
 
 @dataclass(frozen=True)
@@ -210,15 +231,16 @@ def _notices_ending(today: date, staff: list) -> list[Reminder]:
     in_notice = (
         Application.objects.filter(status=Status.IN_PUBLIC_NOTICE)
         .annotate(notice_opened=Subquery(opened))
-        .select_related("call")
+        .select_related("call__programme")
         .order_by("call__code", "pk")
     )
     ending = defaultdict(list)  # (call, end) → applications
     for application in in_notice:
         if application.notice_opened is None:
             continue  # no record of when the notice opened: nothing to count from
-        opened_on = timezone.localdate(application.notice_opened)
-        ends_on = opened_on + timedelta(days=application.call.public_notice_days)
+        # The last day it runs (a notice in working days ends at that day's midnight).
+        ends_at = application.call.notice_ends_at(application.notice_opened)
+        ends_on = timezone.localdate(ends_at - timedelta(microseconds=1))
         if ends_on <= today + timedelta(days=NOTICE_ENDING_DAYS):
             ending[(application.call, ends_on)].append(application)
     subject = _("Programme Desk: a public notice ends")
@@ -424,6 +446,7 @@ def _reminders_in(language: str, today: date, staff: list) -> list[Reminder]:
             *_designations_expiring(today, staff),
             *_evaluations_due(today, staff),
             *_reviews_due(today),
+            *(reminder for source in _sources for reminder in source(today, staff)),
         ]
 
 

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,6 +28,7 @@ from enterprises.models import Region
 
 from .. import access
 from ..charts import Series, bar_chart, format_number, share_bar
+from ..hooks import panels
 from ..selectors.statistics import (
     Breakdown,
     DashboardFilters,
@@ -321,6 +323,8 @@ def index(request):
             "filters_summary": _filters_summary(filters),
             "tables": dashboard_tables(statistics),
             "query": request.GET.urlencode(),
+            # The apps above programmes add theirs (aftercare: obligations, insurance claims).
+            "panels": panels("dashboard", request.user, timezone.localdate()),
         },
     )
 

@@ -12,6 +12,7 @@ from enterprises.access import own_membership_list
 from enterprises.models import Membership
 
 from .. import access
+from ..hooks import panels
 from ..selectors.inbox import applicant_inbox, bureau_inbox, county_inbox, expert_inbox
 
 
@@ -44,5 +45,7 @@ def inbox(request):
             "has_enterprise": any(m.status == Membership.Status.APPROVED for m in memberships),
             "here": request.path,
             "today": today,
+            # The apps above programmes add theirs (aftercare: overdue obligations).
+            "panels": panels("inbox", user, today),
         },
     )

@@ -8,6 +8,14 @@ from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 
+from aftercare.models import (
+    ClawBack,
+    InsuranceClaim,
+    InsuranceQualification,
+    InsuranceQuota,
+    Obligation,
+    Repayment,
+)
 from core.admin import DeskAdminMixin
 from core.models import AuditEntry, ImportRecord, Notification, OutgoingEmail
 from documents.models import IssuingBody
@@ -72,6 +80,33 @@ def records(enterprise, applicant, officer, staff):
     noticed = factories.ApplicationFactory(enterprise=enterprise, status=Status.IN_PUBLIC_NOTICE)
     factories.notice_opened(noticed, days_ago=noticed.call.public_notice_days + 1)
     application_move(application=noticed, actor=staff, move="grant")
+    # After the decision: an obligation, a claw-back repaid in part, an insurance
+    # qualification with its year's quota and claim.
+    Obligation.objects.create(
+        application=application, kind=Obligation.Kind.PROGRESS_REPORT, title="进度报告", due_on=today
+    )
+    claw_back = ClawBack.objects.create(
+        application=application,
+        amount=Decimal("1000"),
+        reason="验收未通过",
+        ordered_on=today,
+        due_on=today,
+    )
+    Repayment.objects.create(claw_back=claw_back, amount=Decimal("400"), paid_on=today)
+    qualification = InsuranceQualification.objects.create(
+        application=application,
+        insurer="人保财险",
+        policy_number="P-1",
+        valid_from=today,
+        valid_until=date(2028, 2, 28),
+    )
+    InsuranceQuota.objects.create(year=2026, amount=Decimal("1000000"), claims_close_on=today)
+    InsuranceClaim.objects.create(
+        qualification=qualification,
+        year=2026,
+        premium_paid=Decimal("100000"),
+        requested_amount=Decimal("80000"),
+    )
     # Services: a case at the enterprise, a problem raised there, an event.
     case = ServiceCase.objects.create(
         kind=ServiceCase.Kind.VISIT,

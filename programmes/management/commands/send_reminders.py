@@ -1,5 +1,6 @@
 """Send the day's reminders: calls closing, public notices ending, designations expiring,
-evaluations due. Safe to run daily from cron; a reminder already sent is never sent again.
+evaluations due, and those the apps above programmes register (obligations, repayments).
+Safe to run daily from cron; a reminder already sent is never sent again.
 Emails are queued for the mail worker, which sends them whether or not the mail server
 is up at the time of the run."""
 
@@ -11,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from programmes.models import ReminderLog
-from programmes.services.reminders import reminders_send
+from programmes.services.reminders import reminder_kinds, reminders_send
 
 
 def parse_day(value: str) -> date:
@@ -46,7 +46,7 @@ class Command(BaseCommand):
     def handle(self, *args, today=None, dry_run=False, **options):
         today = today or timezone.localdate()
         run = reminders_send(today=today, dry_run=dry_run)
-        labels = dict(ReminderLog.Kind.choices)
+        labels = dict(reminder_kinds())
         prefix = _("[dry run] ") if dry_run else ""
         for reminder in run.sent:
             self.stdout.write(
@@ -60,7 +60,7 @@ class Command(BaseCommand):
                 }
             )
         counts = Counter(reminder.kind for reminder in run.sent)
-        by_kind = ", ".join(f"{label} {counts[kind]}" for kind, label in ReminderLog.Kind.choices)
+        by_kind = ", ".join(f"{label} {counts[kind]}" for kind, label in reminder_kinds())
         values = {
             "date": today.isoformat(),
             "count": len(run.sent),
