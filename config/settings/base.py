@@ -202,6 +202,8 @@ def _in_language(verbose_name, language):
 MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = _in_language
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# One date format per language: 2027-02-02 and 2027年2月2日 (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 # --- Static files (served by whitenoise) and private media --------------------
