@@ -25,6 +25,12 @@ from programmes.api.views import (
     DesignationViewSet,
     ProgrammeViewSet,
 )
+from services.api.views import (
+    EventViewSet,
+    PlatformViewSet,
+    ProblemViewSet,
+    ServiceCaseViewSet,
+)
 
 app_name = "api"
 
@@ -54,6 +60,10 @@ router.register(
     "insurance-qualifications", QualificationViewSet, basename="insurance-qualification"
 )
 router.register("insurance-claims", ClaimViewSet, basename="insurance-claim")
+router.register("service-cases", ServiceCaseViewSet, basename="service-case")
+router.register("problems", ProblemViewSet, basename="problem")
+router.register("platforms", PlatformViewSet, basename="platform")
+router.register("events", EventViewSet, basename="event")
 router.register("tokens", TokenViewSet, basename="token")
 
 
