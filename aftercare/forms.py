@@ -40,7 +40,7 @@ class ClaimForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     premium_paid = MoneyField(label=_("Premium paid (yuan)"))
     requested_amount = MoneyField(
-        label=_("Amount claimed (yuan)"), help_text=_("At most 80 % of the premium paid.")
+        label=_("Amount claimed (yuan)"), help_text=_("At most 80 percent of the premium paid.")
     )
     policy_file = forms.FileField(label=_("Insurance policy (PDF, JPG or PNG)"))
     payment_proof = forms.FileField(label=_("Proof of premium payment (PDF, JPG or PNG)"))

@@ -298,7 +298,7 @@ class InsuranceQuota(models.Model):
         decimal_places=4,
         default=Decimal("0.8000"),
         validators=[MinValueValidator(Decimal("0.0001")), MaxValueValidator(Decimal("0.8"))],
-        help_text=_("At most 80 % of the premium actually paid."),
+        help_text=_("At most 80 percent of the premium actually paid."),
     )
 
     class Meta:

@@ -15,7 +15,17 @@ from django.conf import settings
 from django.utils import translation
 
 ROOT = Path(settings.BASE_DIR)
-SOURCES = ["config", "core", "enterprises", "programmes", "documents", "templates", "static"]
+SOURCES = [
+    "config",
+    "core",
+    "enterprises",
+    "programmes",
+    "aftercare",
+    "documents",
+    "services",
+    "templates",
+    "static",
+]
 CATALOGUE = Path("locale/zh_Hans/LC_MESSAGES/django.po")
 
 

@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
                 ('amount', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='quota (yuan)')),
                 ('claims_close_on', models.DateField(help_text='The last day a claim for this year may be submitted.', verbose_name='claims close on')),
                 ('shortfall_rule', models.CharField(choices=[('pro_rata', 'Pro rata, once the claiming period has closed'), ('in_order', 'In the order approved, until the quota is spent')], default='pro_rata', max_length=20, verbose_name='when the quota runs short')),
-                ('share_cap', models.DecimalField(decimal_places=4, default=Decimal('0.8000'), help_text='At most 80 % of the premium actually paid.', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0.0001')), django.core.validators.MaxValueValidator(Decimal('0.8'))], verbose_name='share of the premium compensated')),
+                ('share_cap', models.DecimalField(decimal_places=4, default=Decimal('0.8000'), help_text='At most 80 percent of the premium actually paid.', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0.0001')), django.core.validators.MaxValueValidator(Decimal('0.8'))], verbose_name='share of the premium compensated')),
             ],
             options={
                 'verbose_name': 'insurance quota',
