@@ -37,8 +37,21 @@ class ApplicationForm(forms.Form):
         help_text=_("In yuan (125000 or 125,000元), or in 万元 (12.5万元)."),
     )
 
-    def __init__(self, *args, kind, enterprises=None, **kwargs):
+    no_serious_violation_declared = forms.BooleanField(
+        label=_("No serious violation declared"),
+        required=False,
+    )
+
+    def __init__(self, *args, kind, enterprises=None, declaration_years=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if declaration_years is None:
+            # The programme asks for no such declaration (``eligibility.Check``).
+            del self.fields["no_serious_violation_declared"]
+        else:
+            self.fields["no_serious_violation_declared"].label = _(
+                "We declare that the enterprise has had no serious violation of laws or "
+                "regulations in the last %(years)s years."
+            ) % {"years": declaration_years}
         if enterprises is None or len(enterprises) < 2:
             # Nothing to choose: the user's one enterprise, or an existing application's.
             del self.fields["enterprise"]

@@ -1,4 +1,4 @@
-"""The texts of programmes, calls and reward rules, kept in Chinese and in English.
+"""The texts of programmes, calls, reward and eligibility rules, in Chinese and in English.
 
 django-modeltranslation adds a column per language (``name_zh_hans``, ``name_en``, …)
 beside the original one. Reading ``programme.name`` gives the reader's language, or the
@@ -12,7 +12,7 @@ from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.translator import TranslationOptions, register
 from modeltranslation.utils import build_localized_fieldname
 
-from .models import Call, Programme, RewardRule
+from .models import Call, EligibilityRule, Programme, RewardRule
 
 #: A blank translation is the empty string, as for any text column; never NULL.
 NOT_NULL = {"default": {"null": False}}
@@ -44,4 +44,10 @@ class RewardRuleTranslation(TranslationOptions):
 @register(Call)
 class CallTranslation(TranslationOptions):
     fields = ("title", "announcement")
+    field_options = _not_null(*fields)
+
+
+@register(EligibilityRule)
+class EligibilityRuleTranslation(TranslationOptions):
+    fields = ("label", "note")
     field_options = _not_null(*fields)

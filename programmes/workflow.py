@@ -24,6 +24,7 @@ module imports no model, so that the models can build their state machine from i
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import Max, Q
@@ -159,13 +160,16 @@ class MoveContext:
 
     ``comment`` is None when only asking which moves are open (``available_moves``):
     the form asks for it then. ``locking``: inside the service's transaction, where a
-    guard may lock the rows it counts.
+    guard may lock the rows it counts. ``award``: an amount staff set at a grant in
+    place of the reward rule's, with ``award_reason`` saying why (``award_by_rule``).
     """
 
     actor: object
     comment: str | None = None
     now: datetime | None = None
     locking: bool = False
+    award: Decimal | None = None
+    award_reason: str = ""
 
     @property
     def today(self) -> date:
@@ -212,6 +216,15 @@ def filing_problems(application) -> list[str]:
 def filing_complete(application, context: MoveContext) -> list[str]:
     """The kind's essential fields, a document and the enterprise's county are there."""
     return filing_problems(application)
+
+
+def eligibility_rules(application, context: MoveContext) -> list[str]:
+    """The programme's eligibility rules hold, each named when broken
+    (``programmes.eligibility``)."""
+    # Imported here: the checks read this module's sets of states.
+    from .eligibility import rule_problems
+
+    return rule_problems(application, context)
 
 
 def call_closed_reason(call, on: date) -> str | None:
@@ -322,18 +335,50 @@ def stamp_filing(application, context: MoveContext) -> None:
     application.region_id = application.enterprise.region_id
 
 
-def award_by_rule(application, context: MoveContext) -> None:
-    """Without an awarded amount, the award is the programme's reward for the tier or
-    level sought, when the programme has a rule for it."""
+def reward_rule(application):
+    """The programme's reward rule for the application's tier or level sought, or None."""
     field = TIER_FIELDS.get(application.kind)
-    if application.awarded_amount is not None or field is None:
-        return
-    tier = getattr(application.detail, field)
+    tier = getattr(application.detail, field, "") if field else ""
     if not tier:
+        return None
+    return application.call.programme.reward_rules.filter(tier=tier).first()
+
+
+def award_by_rule(application, context: MoveContext) -> None:
+    """The award is the programme's reward for the tier or level sought, whatever was
+    entered before. Staff may grant another amount (``context.award``) with the reason
+    (``award_override_explained``); without a rule, the amount staff entered stands."""
+    if context.award is not None:
+        application.awarded_amount = context.award
         return
-    rule = application.call.programme.reward_rules.filter(tier=tier).first()
+    rule = reward_rule(application)
     if rule is not None:
         application.awarded_amount = rule.amount
+
+
+def award_override_explained(application, context: MoveContext) -> list[str]:
+    """An award set in place of the rule's is at least zero and comes with its reason."""
+    if context.award is None:
+        return []
+    if context.award < 0:
+        return [_("An award cannot be negative.")]
+    if not context.award_reason:
+        rule = reward_rule(application)
+        return [
+            _(
+                "Say why “%(title)s” is awarded %(award)s yuan instead of %(rule)s: an "
+                "award other than the reward rule's needs a reason."
+            )
+            % {
+                "title": application.title,
+                "award": context.award,
+                "rule": _("%(amount)s yuan by the rule “%(label)s”")
+                % {"amount": rule.amount, "label": rule.label}
+                if rule
+                else _("no rule's amount"),
+            }
+        ]
+    return []
 
 
 # --- The moves ----------------------------------------------------------------------------
@@ -361,7 +406,7 @@ MOVES: dict[str, Move] = {
             (S.DRAFT,),
             S.SUBMITTED,
             (Actor.APPLICANT,),
-            guards=(call_open, filing_complete),
+            guards=(call_open, filing_complete, eligibility_rules),
             effects=(stamp_filing,),
         ),
         Move(
@@ -370,7 +415,7 @@ MOVES: dict[str, Move] = {
             (S.RETURNED,),
             S.RESUBMITTED,
             (Actor.APPLICANT,),
-            guards=(filing_complete,),
+            guards=(filing_complete, eligibility_rules),
             effects=(stamp_filing,),
         ),
         Move(
@@ -449,7 +494,7 @@ MOVES: dict[str, Move] = {
             (S.IN_PUBLIC_NOTICE,),
             S.GRANTED,
             (Actor.STAFF,),
-            guards=(notice_period_over,),
+            guards=(notice_period_over, award_override_explained),
             effects=(award_by_rule,),
         ),
         Move(

@@ -16,7 +16,9 @@ from programmes.models import (
     ApplicationEvent,
     Attachment,
     Call,
+    Designation,
     DesignationDetail,
+    EligibilityRule,
     Kind,
     Level,
     ProductDetail,
@@ -183,6 +185,7 @@ COMPLETE_DETAIL = {
         "tier": "provincial_first",
         "technology_readiness_level": 8,
         "key_indicators": "Hardness 9H; internationally advanced.",
+        "first_sold_on": date(2025, 6, 1),
     },
     Kind.PROJECT: {
         "project_name": "数字化改造",
@@ -208,9 +211,38 @@ def open_call(call, *, days=30):
     return call
 
 
+def attach(application, document_type=Attachment.DocumentType.OTHER, name="form.pdf"):
+    """A small PDF attached to ``application`` as a document of ``document_type``."""
+    attachment = Attachment(
+        application=application,
+        document_type=document_type,
+        original_name=name,
+        content_type="application/pdf",
+        size=4,
+    )
+    attachment.file.save(name, ContentFile(b"%PDF"), save=False)
+    attachment.save()
+    return attachment
+
+
+def designation_on_record(enterprise, programme, level, **kwargs):
+    """A granted designation of ``programme`` at ``level`` held by ``enterprise``."""
+    held = ApplicationFactory(
+        enterprise=enterprise,
+        call__programme=programme,
+        status="granted",
+        title=f"{level} designation held",
+    )
+    return Designation.objects.create(application=held, level=level, **kwargs)
+
+
 def ready_to_file(application, *, document=True):
     """Fill in what filing needs: the kind's required fields and, unless told otherwise,
-    one document; and open the call. (The enterprise's county is the caller's.)"""
+    one document; and open the call. (The enterprise's county is the caller's.)
+
+    The application also keeps its programme's eligibility rules: the declaration, the
+    documents of the listed types, and the lower designation a level sought needs.
+    """
     if not application.call.is_open(timezone.localdate()):
         open_call(application.call)
     detail = application.detail
@@ -220,15 +252,21 @@ def ready_to_file(application, *, document=True):
     if application.kind == Kind.PROJECT and application.requested_amount is None:
         application.requested_amount = Decimal("500000")
         application.save(update_fields=["requested_amount"])
+    if not application.no_serious_violation_declared:
+        application.no_serious_violation_declared = True
+        application.save(update_fields=["no_serious_violation_declared"])
+    rules = EligibilityRule.objects.filter(programme_id=application.programme_id, is_active=True)
     if document:
-        attachment = Attachment(
-            application=application,
-            original_name="form.pdf",
-            content_type="application/pdf",
-            size=4,
-        )
-        attachment.file.save("form.pdf", ContentFile(b"%PDF"), save=False)
-        attachment.save()
+        attach(application)
+        for document_type in rules.filter(kind="required_document").values_list(
+            "document_type", flat=True
+        ):
+            attach(application, document_type, name=f"{document_type}.pdf")
+    for rule in rules.filter(kind="holds_lower_designation"):
+        if getattr(detail, "level_sought", None) == rule.level:
+            designation_on_record(
+                application.enterprise, application.programme, rule.required_level
+            )
     return application
 
 

@@ -234,9 +234,9 @@ def test_reward_rules_follow_jiaxing_policy(documented):
         ("time-honored-brands", "national"): Decimal("300000.00"),
         ("time-honored-brands", "provincial"): Decimal("200000.00"),
         ("time-honored-brands", "municipal"): Decimal("50000.00"),
-        ("zj-new-quality-valuable-products", "tier-1"): Decimal("100000.00"),
-        ("zj-new-quality-valuable-products", "tier-2"): Decimal("300000.00"),
-        ("zj-new-quality-valuable-products", "tier-3"): Decimal("500000.00"),
+        ("zj-new-quality-valuable-products", "new"): Decimal("100000.00"),
+        ("zj-new-quality-valuable-products", "quality"): Decimal("300000.00"),
+        ("zj-new-quality-valuable-products", "high_value"): Decimal("500000.00"),
     }
     for rule in RewardRule.objects.all():
         assert "Implementation Opinions" in rule.policy

@@ -7,7 +7,11 @@ field per language; lists show the reader's language and search both.
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from enterprises.access import reference_list
 
@@ -15,6 +19,7 @@ from .. import access
 from ..models import (
     AnnouncedFigure,
     Call,
+    EligibilityRule,
     Programme,
     RewardRule,
     ScoreCriterion,
@@ -71,6 +76,22 @@ class RewardRuleInline(EitherLanguage, EditableByStaffInline, TranslationTabular
     extra = 0
 
 
+class EligibilityRuleInline(EitherLanguage, EditableByStaffInline, TranslationStackedInline):
+    """A rule is a check of ``programmes.eligibility`` with the parameters it reads; the
+    model's ``clean`` names a missing, unused or out-of-range parameter."""
+
+    model = EligibilityRule
+    fields = [
+        ("code", "kind", "position", "is_active"),
+        "label",
+        ("minimum", "maximum"),
+        ("percentage", "amount", "years"),
+        ("level", "required_level", "document_type"),
+        "note",
+    ]
+    extra = 0
+
+
 class ScoreCriterionInline(EditableByStaffInline, admin.TabularInline):
     model = ScoreCriterion
     fields = ["position", "name", "weight"]
@@ -84,7 +105,7 @@ class ProgrammeAdmin(EitherLanguage, ReferenceDataAdmin, TranslationAdmin):
     list_select_related = ["region"]
     search_fields = [*language_columns("name"), "code", *language_columns("authority")]
     autocomplete_fields = ["region"]
-    inlines = [RewardRuleInline, ScoreCriterionInline]
+    inlines = [RewardRuleInline, EligibilityRuleInline, ScoreCriterionInline]
     fieldsets = [
         (None, {"fields": ["code", "name", "kind", "level", "authority", "region"]}),
         (

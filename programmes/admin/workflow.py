@@ -16,10 +16,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from core.values import parse_money
+
 from .. import access
 from ..hooks import moves_batch
 from ..services.workflow import application_move, available_moves, held_back_moves
-from ..workflow import MOVES, Move
+from ..workflow import MOVES, Move, reward_rule
 
 ACTION_PREFIX = "workflow_"
 
@@ -60,7 +62,10 @@ class WorkflowAdminMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if change and obj is not None:
             moves = available_moves(application=obj, user=request.user)
+            granting = any(move.name == "grant" for move in moves)
             context.update(
+                # None: no grant on offer; False: a grant with no reward rule to follow.
+                award_rule=(reward_rule(obj) or False) if granting else None,
                 workflow_moves=moves,
                 workflow_comment_required=[move for move in moves if move.comment_required],
                 held_back=held_back_moves(application=obj, user=request.user),
@@ -75,19 +80,35 @@ class WorkflowAdminMixin:
         application = self.get_object(request, unquote(object_id))
         if application is None or not self.has_view_permission(request, application):
             return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        try:
+            # The grant's own fields: an award in place of the reward rule's, and why.
+            award = parse_money(request.POST.get("award", ""))
+        except ValidationError as error:
+            self.message_user(
+                request,
+                _("“%(application)s” was not changed: %(reason)s")
+                % {"application": application, "reason": " ".join(error.messages)},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(self._admin_url("change", application.pk))
         self._make_move(
             request,
             application,
             request.POST.get("move", ""),
             request.POST.get("comment", ""),
             expected_status=request.POST.get("expected_status", ""),
+            award=award,
+            award_reason=request.POST.get("award_reason", ""),
         )
         return HttpResponseRedirect(self._admin_url("change", application.pk))
 
     def _make_move(
-        self, request, application, move: str, comment: str, expected_status=None
+        self, request, application, move: str, comment: str, expected_status=None, **award
     ) -> bool:
         title = str(application)
+        if move != "grant":
+            # The award fields belong to the grant; another button ignores them.
+            award = {}
         try:
             application_move(
                 application=application,
@@ -95,6 +116,7 @@ class WorkflowAdminMixin:
                 move=move,
                 comment=comment,
                 expected_status=expected_status,
+                **award,
             )
         except ValidationError as error:  # MoveRefused
             self.message_user(

@@ -269,6 +269,7 @@ APPLICATION_EXAMPLE = {
     "decided_at": None,
     "requested_amount": None,
     "awarded_amount": None,
+    "no_serious_violation_declared": False,
     "source": "portal",
     "source_note": "",
     "created_at": "2025-05-18T09:12:00+08:00",
@@ -347,6 +348,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "decided_at",
             "requested_amount",
             "awarded_amount",
+            "no_serious_violation_declared",
             "source",
             "source_note",
             "created_at",
@@ -461,6 +463,14 @@ class ApplicationCreateSerializer(_DetailInputMixin, serializers.Serializer):
     call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.none())
     title = serializers.CharField(max_length=255)
     requested_amount = MoneyField(required=False, allow_null=True)
+    no_serious_violation_declared = serializers.BooleanField(
+        required=False,
+        help_text=gettext_lazy(
+            "The applicant's declaration of no serious violation of laws or regulations in "
+            "the years the programme's eligibility rules name; a filing is refused without "
+            "it when a rule asks for it."
+        ),
+    )
     product_detail = ProductDetailSerializer(required=False, allow_null=True)
     project_detail = ProjectDetailSerializer(required=False, allow_null=True)
     designation_detail = DesignationDetailSerializer(required=False, allow_null=True)
@@ -484,6 +494,14 @@ class ApplicationUpdateSerializer(_DetailInputMixin, serializers.Serializer):
 
     title = serializers.CharField(max_length=255, required=False)
     requested_amount = MoneyField(required=False, allow_null=True)
+    no_serious_violation_declared = serializers.BooleanField(
+        required=False,
+        help_text=gettext_lazy(
+            "The applicant's declaration of no serious violation of laws or regulations in "
+            "the years the programme's eligibility rules name; a filing is refused without "
+            "it when a rule asks for it."
+        ),
+    )
     product_detail = ProductDetailSerializer(required=False, allow_null=True, partial=True)
     project_detail = ProjectDetailSerializer(required=False, allow_null=True, partial=True)
     designation_detail = DesignationDetailSerializer(required=False, allow_null=True, partial=True)
@@ -568,6 +586,25 @@ class TransitionSerializer(serializers.Serializer):
             "The status you based the decision on. When the application has moved since, "
             "the move is refused with 409 instead of being made on top of the other one. "
             "Needed unless If-Match names the version you decided on."
+        ),
+    )
+    award = MoneyField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=gettext_lazy(
+            "Grant only: the award in yuan, in place of the amount of the programme's "
+            "reward rule for the tier or level sought. Needs `award_reason`. Left out, "
+            "the grant awards the rule's amount (or, without a rule, the amount entered)."
+        ),
+    )
+    award_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        default="",
+        help_text=gettext_lazy(
+            "Why the award differs from the rule's; kept on the timeline and in the audit."
         ),
     )
 

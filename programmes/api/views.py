@@ -539,7 +539,10 @@ class ApplicationViewSet(
             "requested_amount": data.get("requested_amount"),
         }
         if can_file_for(user, enterprise):
-            application = application_file(**fields)
+            application = application_file(
+                **fields,
+                no_serious_violation_declared=data.get("no_serious_violation_declared", False),
+            )
         else:
             # Bureau staff filing on an enterprise's behalf (checked by MayFileApplications
             # and by the enterprise field, which offers staff every enterprise).
@@ -559,6 +562,7 @@ class ApplicationViewSet(
             title=data.get("title", application.title),
             detail=data["detail"],
             requested_amount=data.get("requested_amount", application.requested_amount),
+            no_serious_violation_declared=data.get("no_serious_violation_declared"),
         )
         return self._answer(application)
 
@@ -583,7 +587,8 @@ class ApplicationViewSet(
             "that is not open to you now answers 409 with the reasons and changes nothing: the "
             "state, your role, a missing comment, or one of the move's guards (the call must "
             "be open and the filing complete to submit, the county's quota must have a place "
-            "to recommend, the public notice must be over to grant). Say which version you "
+            "to recommend, the public notice must be over to grant; an `award` other than "
+            "the reward rule's needs an `award_reason`). Say which version you "
             "decided on: the application's `ETag` as `If-Match` (412 when it has moved on "
             "since), or its status as `expected_status` (409 then). A move with neither is "
             "refused with 428."
@@ -630,6 +635,8 @@ class ApplicationViewSet(
                 comment=serializer.validated_data["comment"],
                 expected_status=expected_status,
                 expected_versions=versions,
+                award=serializer.validated_data["award"],
+                award_reason=serializer.validated_data["award_reason"],
             )
         except MoveStale as stale:
             if versions is None:

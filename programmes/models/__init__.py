@@ -22,12 +22,14 @@ from .catalogue import (
     Call,
     Kind,
     Level,
+    LevelSought,
     Programme,
     RewardRule,
     ScoreCriterion,
     Source,
     figure_tier_label,
 )
+from .eligibility import EligibilityRule
 from .outcomes import Designation, Disbursement, Evaluation, Grade, grade_for_score
 from .records import ReminderLog
 from .reviews import Objection, ReviewAssignment, ReviewScore
@@ -46,10 +48,12 @@ __all__ = [
     "Designation",
     "DesignationDetail",
     "Disbursement",
+    "EligibilityRule",
     "Evaluation",
     "Grade",
     "Kind",
     "Level",
+    "LevelSought",
     "Objection",
     "ProductDetail",
     "ProductTier",

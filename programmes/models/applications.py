@@ -17,7 +17,16 @@ from core.fields import DateField, MoneyField
 from enterprises.models import Enterprise, Region
 
 from ..workflow import MOVES, Move, Status
-from .catalogue import DETAIL_RELATIONS, MONEY, NON_NEGATIVE, Call, Kind, Level, Programme, Source
+from .catalogue import (
+    DETAIL_RELATIONS,
+    MONEY,
+    NON_NEGATIVE,
+    Call,
+    Kind,
+    LevelSought,
+    Programme,
+    Source,
+)
 
 
 def _workflow_method(move: Move):
@@ -81,6 +90,11 @@ class Application(FSMModelMixin, WorkflowMethods, models.Model):
     )
     awarded_amount = MoneyField(
         _("awarded amount (yuan)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    no_serious_violation_declared = models.BooleanField(
+        _("no serious violation declared"),
+        default=False,
+        help_text=_("Declared by the applicant, for the years the programme's rules name."),
     )
     source = models.CharField(
         _("source"), max_length=20, choices=Source.choices, default=Source.PORTAL
@@ -254,6 +268,11 @@ class ProductTier(models.TextChoices):
     NATIONAL = "national", _("National level")
     PROVINCIAL = "provincial", _("Provincial level")
     MUNICIPAL = "municipal", _("Municipal level")
+    # Jiaxing rewards provincial "new, quality and highly valuable" products with three
+    # amounts "respectively" (fixtures/README.md): one tier per word, in that order.
+    NEW = "new", _("“New” product")
+    QUALITY = "quality", _("“Quality” product")
+    HIGH_VALUE = "high_value", _("“Highly valuable” product")
 
 
 class ProductDetail(models.Model):
@@ -351,7 +370,7 @@ class DesignationDetail(models.Model):
     )
     platform_name = models.CharField(_("platform name"), max_length=255, blank=True)
     level_sought = models.CharField(
-        _("level sought"), max_length=20, choices=Level.choices, blank=True
+        _("level sought"), max_length=20, choices=LevelSought.choices, blank=True
     )
     rd_staff = models.PositiveIntegerField(_("R&D staff"), null=True, blank=True)
     rd_spending = MoneyField(

@@ -39,6 +39,24 @@ class Level(models.TextChoices):
     COUNTY = "county", _("County")
 
 
+class LevelSought(models.TextChoices):
+    """The level a designation application seeks: the levels, and a key provincial
+    platform (a provincial key enterprise research institute), which Jiaxing rewards
+    apart from a provincial one. Its designation is at the provincial level
+    (``designation_level``)."""
+
+    NATIONAL = "national", _("National")
+    PROVINCIAL_KEY = "provincial_key", _("Provincial (key)")
+    PROVINCIAL = "provincial", _("Provincial")
+    MUNICIPAL = "municipal", _("Municipal")
+    COUNTY = "county", _("County")
+
+    @classmethod
+    def designation_level(cls, level_sought: str) -> str:
+        """The designation's level (``Level``) for a level sought."""
+        return Level.PROVINCIAL if level_sought == cls.PROVINCIAL_KEY else level_sought
+
+
 class Source(models.TextChoices):
     PORTAL = "portal", _("Filed through the portal")
     ADMIN = "admin", _("Entered by bureau staff")

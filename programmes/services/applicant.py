@@ -30,8 +30,10 @@ def application_file(
     requested_amount: Decimal | None = None,
     upload=None,
     document_type: str = "",
+    no_serious_violation_declared: bool = False,
 ) -> Application:
-    """A new draft filed through the portal, with its first document if one was given."""
+    """A new draft filed through the portal, with its first document if one was given,
+    and the applicant's declaration of no serious violation when they made it."""
     if not access.can_file_for(actor, enterprise):
         raise PermissionDenied
     if not call.is_open(timezone.localdate()):
@@ -45,6 +47,9 @@ def application_file(
             detail=detail,
             requested_amount=requested_amount,
         )
+        if no_serious_violation_declared:
+            application.no_serious_violation_declared = True
+            application.save(update_fields=["no_serious_violation_declared", "updated_at"])
         if upload is not None:
             attachment_add(
                 application=application,
@@ -62,8 +67,10 @@ def application_update(
     title: str,
     detail: dict,
     requested_amount: Decimal | None = None,
+    no_serious_violation_declared: bool | None = None,
 ) -> Application:
-    """Change a draft or a returned application: its title, amount and typed details."""
+    """Change a draft or a returned application: its title, amount, typed details and
+    the declaration of no serious violation (None: left as it is)."""
     if not access.acts_for_application(actor, application):
         raise PermissionDenied
     with transaction.atomic():
@@ -75,6 +82,8 @@ def application_update(
             )
         locked.title = title
         locked.requested_amount = requested_amount
+        if no_serious_violation_declared is not None:
+            locked.no_serious_violation_declared = no_serious_violation_declared
         # The status is the workflow's: protected, and not this service's to validate.
         locked.full_clean(exclude=["status"])
         locked.save()

@@ -10,6 +10,7 @@ transaction.
 """
 
 from collections.abc import Collection
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +24,7 @@ from ..access import can_make_move
 from ..exceptions import MoveRefused, MoveStale
 from ..hooks import MadeMove, moves_batch, record_move
 from ..models import Application, ApplicationEvent, Kind
-from ..workflow import DECIDED, MOVES, Move, MoveContext
+from ..workflow import DECIDED, MOVES, Move, MoveContext, reward_rule
 from .notifications import notify_after_move
 
 
@@ -91,6 +92,8 @@ def application_move(
     comment: str = "",
     expected_status: str | None = None,
     expected_versions: Collection[str] | None = None,
+    award: Decimal | None = None,
+    award_reason: str = "",
 ) -> Application:
     """Make one workflow move: lock, check, move, record, audit, notify.
 
@@ -106,12 +109,22 @@ def application_move(
     The move is one ``hooks.moves_batch``: the receivers registered there (the
     documents the move issues) write in the same transaction, and an error of theirs
     undoes the move. Inside a caller's batch, they run when that batch ends.
+
+    ``award`` (a grant only) is an amount granted in place of the reward rule's; it
+    needs ``award_reason``, which the timeline entry and the audit record keep.
     """
     declared = MOVES.get(move)
     if declared is None:
         raise MoveRefused(_("“%(move)s” is not a workflow action."), params={"move": move})
+    if award is not None and declared.name != "grant":
+        raise MoveRefused(_("An award is set only when granting."))
     context = MoveContext(
-        actor=actor, comment=(comment or "").strip(), now=timezone.now(), locking=True
+        actor=actor,
+        comment=(comment or "").strip(),
+        now=timezone.now(),
+        locking=True,
+        award=award,
+        award_reason=(award_reason or "").strip(),
     )
     with moves_batch():
         locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -135,6 +148,24 @@ def application_move(
         if locked.status in DECIDED and from_status not in DECIDED:
             locked.decided_at = context.now
         locked.save()
+        record = context.comment
+        if award is not None:
+            rule = reward_rule(locked)
+            record = "\n".join(
+                part
+                for part in (
+                    context.comment,
+                    _("Award set to %(award)s yuan instead of %(rule)s: %(reason)s")
+                    % {
+                        "award": award,
+                        "rule": _("the rule's %(amount)s yuan") % {"amount": rule.amount}
+                        if rule
+                        else _("no rule's amount"),
+                        "reason": context.award_reason,
+                    },
+                )
+                if part
+            )
         event = ApplicationEvent.objects.create(
             application=locked,
             actor=actor,
@@ -142,7 +173,7 @@ def application_move(
             move=declared.name,
             from_status=from_status,
             to_status=locked.status,
-            comment=context.comment,
+            comment=record,
         )
         # A move that lands in a decided state is recorded as a decision.
         decided = locked.status in DECIDED and from_status != locked.status
@@ -150,7 +181,8 @@ def application_move(
             action=AuditEntry.Action.DECISION if decided else AuditEntry.Action.MOVE,
             actor=actor,
             obj=locked,
-            detail=f"{declared.name}: {from_status} → {locked.status}",
+            detail=f"{declared.name}: {from_status} → {locked.status}"
+            + (f"; {record}" if award is not None else ""),
         )
         transaction.on_commit(
             lambda: notify_after_move(

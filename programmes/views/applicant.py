@@ -17,6 +17,7 @@ from core.navigation import redirect_next, safe_next, with_next
 
 from .. import access
 from ..consequences import ATTACHMENT_REMOVE, move_consequence, needs_confirmation
+from ..eligibility import declaration_years
 from ..forms import DETAIL_FORMS, ApplicationForm, AttachmentForm
 from ..models import Call
 from ..selectors.applicant import (
@@ -111,7 +112,12 @@ def apply(request, call_pk):
     kind = call.programme.kind
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
-    form = ApplicationForm(data, kind=kind, enterprises=enterprises)
+    form = ApplicationForm(
+        data,
+        kind=kind,
+        enterprises=enterprises,
+        declaration_years=declaration_years(call.programme),
+    )
     detail_form = DETAIL_FORMS[kind](data)
     attachment_form = AttachmentForm(data, files, required=False)
     if request.method == "POST" and all(
@@ -127,6 +133,9 @@ def apply(request, call_pk):
                 detail=detail_form.cleaned_data,
                 upload=attachment_form.cleaned_data.get("file"),
                 document_type=attachment_form.cleaned_data.get("document_type", ""),
+                no_serious_violation_declared=bool(
+                    form.cleaned_data.get("no_serious_violation_declared")
+                ),
             )
         except ValidationError as error:
             _add_form_errors([form, detail_form, attachment_form], error)
@@ -263,7 +272,12 @@ def application_edit(request, pk):
     form = ApplicationForm(
         data,
         kind=kind,
-        initial={"title": application.title, "requested_amount": application.requested_amount},
+        declaration_years=declaration_years(application.programme),
+        initial={
+            "title": application.title,
+            "requested_amount": application.requested_amount,
+            "no_serious_violation_declared": application.no_serious_violation_declared,
+        },
     )
     detail_form = DETAIL_FORMS[kind](data, instance=application.detail)
     attachment_form = AttachmentForm(data, files, required=False)
@@ -277,6 +291,9 @@ def application_edit(request, pk):
                 title=form.cleaned_data["title"],
                 requested_amount=form.cleaned_data.get("requested_amount"),
                 detail={name: detail_form.cleaned_data[name] for name in detail_form.fields},
+                no_serious_violation_declared=form.cleaned_data.get(
+                    "no_serious_violation_declared"
+                ),
             )
             upload = attachment_form.cleaned_data.get("file")
             if upload is not None:

@@ -611,18 +611,25 @@ def test_granting_without_a_record_of_the_notice_is_refused(world):
     )
 
 
-def test_granting_awards_the_programmes_reward_for_the_tier_unless_an_award_is_set(world):
+def test_granting_awards_the_programmes_reward_for_the_tier_unless_another_is_given(world):
     product = world.applications[Status.IN_PUBLIC_NOTICE, Kind.PRODUCT]
     designation = world.applications[Status.IN_PUBLIC_NOTICE, Kind.DESIGNATION]
     for application, tier in ((product, "provincial_first"), (designation, "provincial")):
         RewardRule.objects.create(
             programme=application.call.programme, tier=tier, label=tier, amount=Decimal("300000")
         )
-    designation.awarded_amount = Decimal("120000")
-    designation.save()
+    # An amount entered beforehand gives way to the rule; another one needs a reason.
+    product.awarded_amount = Decimal("120000")
+    product.save()
 
-    for application in (product, designation):
-        application_move(application=application, actor=world.users["staff"], move="grant")
+    application_move(application=product, actor=world.users["staff"], move="grant")
+    application_move(
+        application=designation,
+        actor=world.users["staff"],
+        move="grant",
+        award=Decimal("120000"),
+        award_reason="预算核减",
+    )
 
     assert product.awarded_amount == Decimal("300000")
     assert designation.awarded_amount == Decimal("120000")

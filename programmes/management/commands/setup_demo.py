@@ -47,6 +47,7 @@ DOCUMENTED_FIXTURES = [
         "04_programmes.json",
         "05_calls.json",
         "06_applications.json",
+        "07_eligibility_rules.json",
         "08_services.json",
     )
 ]
