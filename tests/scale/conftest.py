@@ -83,7 +83,10 @@ def records(enterprise, applicant, officer, staff):
     # After the decision: an obligation, a claw-back repaid in part, an insurance
     # qualification with its year's quota and claim.
     Obligation.objects.create(
-        application=application, kind=Obligation.Kind.PROGRESS_REPORT, title="进度报告", due_on=today
+        application=application,
+        kind=Obligation.Kind.PROGRESS_REPORT,
+        title="进度报告",
+        due_on=today,
     )
     claw_back = ClawBack.objects.create(
         application=application,
@@ -92,7 +95,9 @@ def records(enterprise, applicant, officer, staff):
         ordered_on=today,
         due_on=today,
     )
-    Repayment.objects.create(claw_back=claw_back, amount=Decimal("400"), paid_on=today)
+    Repayment.objects.create(
+        claw_back=claw_back, amount=Decimal("400"), paid_on=today, reference="退款-001"
+    )
     qualification = InsuranceQualification.objects.create(
         application=application,
         insurer="人保财险",
