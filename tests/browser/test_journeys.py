@@ -230,6 +230,7 @@ def test_each_role_does_its_step_from_the_inbox_with_the_keyboard_only(person, d
     bureau.tick(page.locator("input[name=start_review]"))
     bureau.shoot("assign")
     bureau.press(page.locator("#assign button[type=submit]"))
+    bureau.confirm_if_asked()
     application.refresh_from_db()
     assert application.status == Status.IN_REVIEW
     bureau.press(page.locator("main").get_by_role("link", name=BACK_TO_THE_INBOX[language]).first)
