@@ -7,18 +7,17 @@ superseded document) is set from it rather than from records that may have chang
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from programmes.models import Application, Call
 from programmes.models import Kind as ProgrammeKind
-from programmes.workflow import notice_ends_at
 
 from .models import IssuingBody, Kind
 
@@ -157,7 +156,13 @@ def _application_subject(application) -> list[list[str]]:
 def _public_notice(subject: Subject, body: IssuingBody) -> dict:
     call = subject.call
     opened = subject.opened_at or timezone.make_aware(datetime.combine(subject.on, time(9)))
-    ends = notice_ends_at(opened_at=opened, days=call.public_notice_days)
+    # The last day it runs: a notice in working days ends at that day's midnight.
+    last_day = timezone.localdate(call.notice_ends_at(opened) - timedelta(microseconds=1))
+    period = (
+        ngettext("%(days)s working day", "%(days)s working days", call.public_notice_days)
+        if call.notice_in_working_days
+        else ngettext("%(days)s day", "%(days)s days", call.public_notice_days)
+    ) % {"days": call.public_notice_days}
     labels = _labels()
     paragraphs = [
         _(
@@ -167,14 +172,14 @@ def _public_notice(subject: Subject, body: IssuingBody) -> dict:
         )
         % {"count": len(subject.applications), "call": call_title(call)},
         _(
-            "The notice runs from %(start)s to %(end)s (%(days)s days). Whoever objects may "
+            "The notice runs from %(start)s to %(end)s (%(period)s). Whoever objects may "
             "write to the bureau within that period, giving their name, contact and the facts "
             "and evidence of the objection; an objection without them is not considered."
         )
         % {
             "start": day_text(timezone.localdate(opened)),
-            "end": day_text(timezone.localdate(ends)),
-            "days": call.public_notice_days,
+            "end": day_text(max(last_day, timezone.localdate(opened))),
+            "period": period,
         },
     ]
     if body.contact:

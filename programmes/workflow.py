@@ -23,7 +23,7 @@ module imports no model, so that the models can build their state machine from i
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import models
@@ -32,6 +32,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from .notice_period import NoWorkingDayData, notice_end
 
 
 class Status(models.TextChoices):
@@ -293,22 +295,40 @@ def last_notice_opened_at(application) -> datetime | None:
     return opened["latest"]
 
 
-def notice_ends_at(*, opened_at: datetime | None, days: int) -> datetime | None:
-    """A notice opened at ``opened_at`` runs for ``days`` full days from that moment.
+def notice_ends_at(
+    *, opened_at: datetime | None, days: int, working_days: bool = False
+) -> datetime | None:
+    """A notice opened at ``opened_at`` runs for ``days`` full days from that moment, or
+    with ``working_days`` for ``days`` whole working days after its day
+    (``programmes.notice_period``).
 
-    Counting from the moment (not the calendar day) keeps ``public_notice_days = 0``
-    meaning "no waiting" and makes the end independent of the server's time zone.
+    Counting calendar days from the moment (not the calendar day) keeps
+    ``public_notice_days = 0`` meaning "no waiting" and makes the end independent of the
+    server's time zone.
     """
     if opened_at is None:
         return None
-    return opened_at + timedelta(days=days)
+    return notice_end(opened_at=opened_at, days=days, working_days=working_days)
+
+
+def notice_period_allowed(application, context: MoveContext) -> list[str]:
+    """The call's notice is at least its programme's period, and its end can be counted
+    (working days need the year's holidays: ``notice_period.NoWorkingDayData``)."""
+    call = application.call
+    problem = call.notice_period_problem()
+    if problem:
+        return [problem]
+    try:
+        call.notice_ends_at(context.now or timezone.now())
+    except NoWorkingDayData as error:
+        return [str(error)]
+    return []
 
 
 def notice_period_over(application, context: MoveContext) -> list[str]:
-    """The public notice has run its full period (``Call.public_notice_days``)."""
-    ends_at = notice_ends_at(
-        opened_at=last_notice_opened_at(application), days=application.call.public_notice_days
-    )
+    """The public notice has run its full period (``Call.public_notice_days``, counted
+    as the programme counts it)."""
+    ends_at = application.call.notice_ends_at(last_notice_opened_at(application))
     if ends_at is None:
         return [
             _("“%(title)s” has no record of when its public notice opened.")
@@ -471,6 +491,7 @@ MOVES: dict[str, Move] = {
             (S.APPROVED,),
             S.IN_PUBLIC_NOTICE,
             (Actor.STAFF,),
+            guards=(notice_period_allowed,),
         ),
         Move(
             "register_objection",

@@ -26,6 +26,7 @@ from programmes.models import (
     ProjectDetail,
     ReviewAssignment,
 )
+from programmes.models.catalogue import NoticeUnit
 
 
 def make_credit_code(n: int, region_code: str = "330402") -> str:
@@ -132,6 +133,9 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     kind = Kind.PRODUCT
     level = Level.PROVINCIAL
     authority = "浙江省经济和信息化厅"
+    # No minimum, in calendar days: a test's notice runs as long as its call says.
+    notice_period = 0
+    notice_unit = NoticeUnit.CALENDAR_DAYS
 
 
 class CallFactory(factory.django.DjangoModelFactory):

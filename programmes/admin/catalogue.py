@@ -112,6 +112,7 @@ class ProgrammeAdmin(EitherLanguage, ReferenceDataAdmin, TranslationAdmin):
             _("Rules"),
             {"fields": ["description", "eligibility", "required_documents"]},
         ),
+        (_("Public notice"), {"fields": [("notice_period", "notice_unit")]}),
         (_("Origin"), {"fields": ["source", "is_active"]}),
     ]
 

@@ -14,6 +14,8 @@ from core.fields import DateField, MoneyField, PercentageField
 from core.managers import CodeNaturalKeyManager
 from enterprises.models import Region
 
+from ..notice_period import notice_end
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
@@ -55,6 +57,13 @@ class LevelSought(models.TextChoices):
     def designation_level(cls, level_sought: str) -> str:
         """The designation's level (``Level``) for a level sought."""
         return Level.PROVINCIAL if level_sought == cls.PROVINCIAL_KEY else level_sought
+
+
+class NoticeUnit(models.TextChoices):
+    """What a programme's public notice period counts (``programmes.notice_period``)."""
+
+    CALENDAR_DAYS = "calendar_days", _("calendar days")
+    WORKING_DAYS = "working_days", _("working days")
 
 
 class Source(models.TextChoices):
@@ -100,6 +109,23 @@ class Programme(models.Model):
     required_documents = models.TextField(_("required documents"), blank=True)
     source = models.CharField(_("source"), max_length=255, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    notice_period = models.PositiveSmallIntegerField(
+        _("public notice period"),
+        default=5,
+        help_text=_(
+            "The shortest public notice (公示) of the programme's calls, in the unit beside: "
+            "a call's notice may be longer, never shorter."
+        ),
+    )
+    notice_unit = models.CharField(
+        _("counted in"),
+        max_length=20,
+        choices=NoticeUnit.choices,
+        default=NoticeUnit.WORKING_DAYS,
+        help_text=_(
+            "Working days skip China's public holidays and count its adjusted working days."
+        ),
+    )
 
     objects = CodeNaturalKeyManager()
 
@@ -180,7 +206,14 @@ class Call(models.Model):
     opens_on = DateField(_("opens on"), null=True, blank=True)
     closes_on = DateField(_("closes on"), null=True, blank=True)
     budget = MoneyField(_("budget (yuan)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY)
-    public_notice_days = models.PositiveSmallIntegerField(_("public notice days"), default=5)
+    public_notice_days = models.PositiveSmallIntegerField(
+        _("public notice days"),
+        default=5,
+        help_text=_(
+            "Counted as the programme counts its notice period (calendar or working days), "
+            "and at least that period."
+        ),
+    )
     recommendation_quota = models.PositiveSmallIntegerField(
         _("recommendation quota per county"), null=True, blank=True
     )
@@ -213,6 +246,41 @@ class Call(models.Model):
 
     def clean(self):
         require_one_language(self, "title")
+        problem = self.notice_period_problem()
+        if problem:
+            raise ValidationError({"public_notice_days": problem})
+
+    @property
+    def notice_in_working_days(self) -> bool:
+        return self.programme.notice_unit == NoticeUnit.WORKING_DAYS
+
+    def notice_period_problem(self) -> str | None:
+        """Why the call's notice is shorter than its programme's period, or None."""
+        if self.programme_id is None:
+            return None
+        programme = self.programme
+        if self.public_notice_days >= programme.notice_period:
+            return None
+        return _(
+            "The public notice of %(programme)s runs at least %(minimum)s %(unit)s; "
+            "%(days)s is shorter."
+        ) % {
+            "programme": programme,
+            "minimum": programme.notice_period,
+            "unit": programme.get_notice_unit_display(),
+            "days": self.public_notice_days,
+        }
+
+    def notice_ends_at(self, opened_at):
+        """When a notice of this call opened at ``opened_at`` ends (None: not opened).
+        Raises ``notice_period.NoWorkingDayData`` for a year without working-day data."""
+        if opened_at is None:
+            return None
+        return notice_end(
+            opened_at=opened_at,
+            days=self.public_notice_days,
+            working_days=self.notice_in_working_days,
+        )
 
     def natural_key(self):
         return (self.code,)

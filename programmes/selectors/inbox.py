@@ -36,7 +36,6 @@ from ..workflow import (
     OPEN,
     UNDER_EXPERT_REVIEW,
     Status,
-    notice_ends_at,
 )
 from .applicant import applicant_application_list, applicant_status_name, open_call_list
 from .public import notice_opened_at
@@ -205,9 +204,7 @@ def bureau_inbox(*, user, call: Call | None = None, now: datetime | None = None)
     for application in in_notice.annotate(
         since=since_entered(), notice_opened_at=notice_opened_at()
     ).select_related("enterprise", "region", "call__programme"):
-        ends_at = notice_ends_at(
-            opened_at=application.notice_opened_at, days=application.call.public_notice_days
-        )
+        ends_at = application.call.notice_ends_at(application.notice_opened_at)
         if ends_at is not None and ends_at <= now:
             application.since = ends_at
             ended.append(application)

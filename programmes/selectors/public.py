@@ -21,7 +21,7 @@ from core.search import search
 from enterprises.models import Region
 
 from ..models import Application, ApplicationEvent, Call, Kind, Programme
-from ..workflow import RESULTS, Status, last_notice_opened_at, notice_ends_at
+from ..workflow import RESULTS, Status, last_notice_opened_at
 from . import application_details_fetch
 
 # --- Public notice and the published results list (portal pages /notices/, /results/) ---
@@ -226,7 +226,7 @@ def notice_entry(application: Application, *, now: datetime | None = None) -> No
         opened_at = application.notice_opened_at
     else:
         opened_at = last_notice_opened_at(application)
-    ends_at = notice_ends_at(opened_at=opened_at, days=application.call.public_notice_days)
+    ends_at = application.call.notice_ends_at(opened_at)
     return NoticeEntry(
         application=application, ends_at=ends_at, running=bool(ends_at and now < ends_at)
     )

@@ -1,12 +1,14 @@
 """Documents' world: the bureau as issuing body (with a sample seal), a county's body, and
 applications at the workflow's document-issuing moments."""
 
+import io
 import shutil
 import subprocess
 from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from pypdf import PdfReader
 
 from documents.models import IssuingBody
 from documents.seal import sample_seal_png
@@ -104,6 +106,14 @@ def in_notice(product_call, enterprise):
     )
     factories.notice_opened(application, days_ago=product_call.public_notice_days + 1)
     return application
+
+
+def read_pdf(data: bytes) -> str:
+    """The text of a PDF as pypdf reads it back, without the spaces and line breaks
+    that the layout puts between characters."""
+    reader = PdfReader(io.BytesIO(data))
+    text = "".join(page.extract_text() or "" for page in reader.pages)
+    return "".join(text.split())
 
 
 def pdf_text(data: bytes, tmp_path) -> str:

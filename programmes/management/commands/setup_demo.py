@@ -303,7 +303,9 @@ class Command(BaseCommand):
         call.closes_on = today + timedelta(days=60)
         call.source = DEMO_SOURCE
         call.recommendation_quota = 5
-        call.public_notice_days = 0
+        # The programme's own period: the demo's notice is opened in the past by
+        # ``manage.py demo_open_notice`` rather than made shorter.
+        call.public_notice_days = programme.notice_period
         call.full_clean()
         call.save()
         self._ensure_demo_score_sheet(programme)
