@@ -1,6 +1,7 @@
 """Shapes of aftercare's API: obligations, insurance qualifications and claims, and the
 step a caller asks for. Serializers check shape only; the services decide."""
 
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from core.serializers import ValueModelSerializer
@@ -41,7 +42,30 @@ CLAIM_EXAMPLE = {
     "payment_reference": "",
 }
 
+QUALIFICATION_EXAMPLE = {
+    "id": 3,
+    "application": 345,
+    "insurer": "中国人民财产保险股份有限公司嘉兴市分公司",
+    "policy_number": "PQAA202633040000000123",
+    "valid_from": "2026-01-01",
+    "valid_until": "2028-12-31",
+    "status": "qualified",
+}
 
+STEPS_EXAMPLE = {
+    "status": "submitted",
+    "steps": [
+        {"name": "accept", "label": "Accept", "comment_required": False},
+        {"name": "return", "label": "Return for revision", "comment_required": True},
+        {"name": "fail", "label": "Not accepted", "comment_required": True},
+    ],
+    "held_back": [],
+}
+
+
+@extend_schema_serializer(
+    examples=[OpenApiExample("An acceptance", value=OBLIGATION_EXAMPLE, response_only=True)]
+)
 class ObligationSerializer(ValueModelSerializer):
     overdue = serializers.BooleanField(read_only=True)
 
@@ -66,6 +90,9 @@ class ObligationSerializer(ValueModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[OpenApiExample("A qualification", value=QUALIFICATION_EXAMPLE, response_only=True)]
+)
 class QualificationSerializer(ValueModelSerializer):
     class Meta:
         model = InsuranceQualification
@@ -81,6 +108,9 @@ class QualificationSerializer(ValueModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[OpenApiExample("An approved claim", value=CLAIM_EXAMPLE, response_only=True)]
+)
 class ClaimSerializer(ValueModelSerializer):
     class Meta:
         model = InsuranceClaim
@@ -126,6 +156,31 @@ class StepSerializer(serializers.Serializer):
     expected_status = serializers.CharField(required=False, allow_blank=True, max_length=30)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Submit the acceptance report",
+            value={
+                "step": "submit",
+                "expected_status": "due",
+                "report": "项目已完成，设备全部投产。",
+                "self_assessment": "产能提升 30%，达到绩效目标。",
+                "self_score": "92.00",
+            },
+            request_only=True,
+        ),
+        OpenApiExample(
+            "Record an inspection",
+            value={
+                "step": "record_inspection",
+                "expected_status": "due",
+                "inspected_on": "2026-11-20",
+                "findings": "设备已安装调试，与申报一致。",
+            },
+            request_only=True,
+        ),
+    ]
+)
 class ObligationStepSerializer(StepSerializer):
     """``submit`` takes the report (and for the acceptance the self-assessment and its
     score); ``record_inspection`` the day and findings; the others a comment."""
@@ -148,6 +203,21 @@ class ObligationStepSerializer(StepSerializer):
     findings = serializers.CharField(required=False, allow_blank=True, default="", max_length=50000)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Record the payment",
+            value={
+                "step": "disburse",
+                "expected_status": "approved",
+                "amount": "100000.44",
+                "paid_on": "2026-12-01",
+                "reference": "嘉财拨〔2026〕88",
+            },
+            request_only=True,
+        ),
+    ]
+)
 class ClaimStepSerializer(StepSerializer):
     """``disburse`` takes the amount paid, its day and reference; the others a comment."""
 
@@ -174,6 +244,9 @@ class HeldBackSerializer(StepOfferSerializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
+@extend_schema_serializer(
+    examples=[OpenApiExample("A submitted report", value=STEPS_EXAMPLE, response_only=True)]
+)
 class StepListSerializer(serializers.Serializer):
     status = serializers.CharField()
     steps = StepOfferSerializer(many=True)

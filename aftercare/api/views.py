@@ -229,6 +229,30 @@ class MayFileClaims(Capability):
                 ErrorSerializer, description="The body is not multipart or form data."
             ),
         },
+        examples=[
+            OpenApiExample(
+                "A claim for 2026",
+                value={
+                    "qualification": 3,
+                    "year": 2026,
+                    "premium_paid": "125000.55",
+                    "requested_amount": "100000.44",
+                },
+                request_only=True,
+                media_type="multipart/form-data",
+            ),
+            OpenApiExample(
+                "The draft filed",
+                value={
+                    **CLAIM_EXAMPLE,
+                    "status": "draft",
+                    "awarded_amount": None,
+                    "award_note": "",
+                },
+                response_only=True,
+                status_codes=["201"],
+            ),
+        ],
     ),
 )
 class ClaimViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -29,12 +29,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='programme',
             name='notice_period',
-            field=models.PositiveSmallIntegerField(default=5, help_text="The shortest public notice (公示) of the programme's calls, in the unit beside: a call's notice may be longer, never shorter.", verbose_name='public notice period'),
+            field=models.PositiveSmallIntegerField(db_default=5, default=5, help_text="The shortest public notice (公示) of the programme's calls, in the unit beside: a call's notice may be longer, never shorter.", verbose_name='public notice period'),
         ),
         migrations.AddField(
             model_name='programme',
             name='notice_unit',
-            field=models.CharField(choices=[('calendar_days', 'calendar days'), ('working_days', 'working days')], default='working_days', help_text="Working days skip China's public holidays and count its adjusted working days.", max_length=20, verbose_name='counted in'),
+            field=models.CharField(choices=[('calendar_days', 'calendar days'), ('working_days', 'working days')], db_default='working_days', default='working_days', help_text="Working days skip China's public holidays and count its adjusted working days.", max_length=20, verbose_name='counted in'),
         ),
         migrations.AlterField(
             model_name='call',

@@ -112,6 +112,7 @@ class Programme(models.Model):
     notice_period = models.PositiveSmallIntegerField(
         _("public notice period"),
         default=5,
+        db_default=5,
         help_text=_(
             "The shortest public notice (公示) of the programme's calls, in the unit beside: "
             "a call's notice may be longer, never shorter."
@@ -122,6 +123,7 @@ class Programme(models.Model):
         max_length=20,
         choices=NoticeUnit.choices,
         default=NoticeUnit.WORKING_DAYS,
+        db_default=NoticeUnit.WORKING_DAYS,
         help_text=_(
             "Working days skip China's public holidays and count its adjusted working days."
         ),

@@ -69,7 +69,7 @@ def through_the_admin_bulk_action(user, application, move, comment=""):
 def through_the_county_desk(user, application, move, comment=""):
     response = signed_in(user).post(
         reverse("review:county-decide", args=[application.pk]),
-        {"action": move, "comment": comment},
+        {"action": move, "comment": comment, "confirmed": "yes"},
     )
     return messages_of(response)
 
@@ -143,7 +143,8 @@ def test_confirming_a_call_s_notices_grants_only_those_whose_notice_is_over(
     factories.notice_opened(over, days_ago=6)
 
     response = signed_in(staff).post(
-        reverse("review:desk-confirm-notice", args=[notice_running.call.pk])
+        reverse("review:desk-confirm-notice", args=[notice_running.call.pk]),
+        {"confirmed": "yes"},
     )
 
     over.refresh_from_db()

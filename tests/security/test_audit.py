@@ -171,10 +171,13 @@ def test_an_admin_edit_is_an_audit_entry(client, staff):
     programme = factories.ProgrammeFactory(name="旧名称")
     client.force_login(staff)
     url = reverse("admin:programmes_programme_change", args=[programme.pk])
-    form = client.get(url).context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
-    data.update({"name": "新名称", "is_active": "on"})
-    for prefix in ("reward_rules", "criteria"):
+    page = client.get(url).context
+    form = page["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    data.update({"name_zh_hans": "新名称", "is_active": "on"})
+    for inline in page["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
 
     assert client.post(url, data).status_code == 302

@@ -632,6 +632,8 @@ class Command(BaseCommand):
                 decided,
                 requested,
                 awarded,
+                # Filing asks for the declaration; a draft has not made it yet.
+                submitted is not None,
                 Source.PORTAL,
                 self.marker,
                 None,
