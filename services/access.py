@@ -53,6 +53,8 @@ from .models import (
 CAPABILITIES: dict[str, frozenset[str]] = {
     # Cases, financing, platforms, events, plans and announced figures, kept in admin.
     "manage_services": STAFF,
+    # Service cases and events brought in from a spreadsheet (admin and the command line).
+    "import_services": STAFF,
     # The services' pages of the desk: staff and the county officers.
     "use_services_desk": frozenset({BUREAU_STAFF, COUNTY_OFFICERS}),
     # An enterprise raises a problem itself in the portal.
@@ -66,6 +68,11 @@ def may(user, capability: str) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and holds_any(
         user, CAPABILITIES[capability]
     )
+
+
+def can_import(user, model) -> bool:
+    """Whether ``user`` may import a sheet of ``model`` (service cases, events)."""
+    return may(user, "import_services")
 
 
 # --- 2. Rows -----------------------------------------------------------------------------

@@ -1,13 +1,15 @@
 """The services in admin: staff keep cases, problems, financing, platforms, events, plans
 and announced figures; county officers read their county's cases, problems and
 financing. A problem's status moves only through its workflow (the portal's problem
-page), never by editing it here."""
+page), never by editing it here. Service cases and events import and export as
+spreadsheets (``services.resources``)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
 from core import admin as core_admin
 from core.admin import TreeListFilter
+from core.sheets.admin import SheetImportExportMixin
 from enterprises.access import may as desk_may
 
 from . import access
@@ -25,6 +27,7 @@ from .models import (
     ServiceCase,
     Settlement,
 )
+from .resources import EventResource, ServiceCaseResource
 
 
 def _may(user, capability: str) -> bool:
@@ -123,8 +126,15 @@ class FinancingInline(StaffInline):
         return False
 
 
+class ServicesImportExportMixin(SheetImportExportMixin):
+    """Import (staff) and export (whoever reads the list) of one kind of sheet."""
+
+    can_import = staticmethod(access.can_import)
+
+
 @admin.register(ServiceCase)
-class ServiceCaseAdmin(ServicesAdmin):
+class ServiceCaseAdmin(ServicesImportExportMixin, ServicesAdmin):
+    resource_classes = [ServiceCaseResource]
     list_display = ["held_on", "kind", "enterprise", "department", "conducted_by", "plan"]
     list_filter = ["kind", EnterpriseRegionFilter, "plan", "held_on"]
     search_fields = ["enterprise__name", "department", "conducted_by", "place", "summary"]
@@ -199,7 +209,8 @@ class PresentationInline(StaffInline):
 
 
 @admin.register(Event)
-class EventAdmin(ServicesAdmin):
+class EventAdmin(ServicesImportExportMixin, ServicesAdmin):
+    resource_classes = [EventResource]
     list_display = ["held_on", "kind", "title", "region", "organiser", "deals_signed"]
     list_filter = ["kind", RegionTreeFilter, "held_on"]
     search_fields = ["title", "organiser", "place"]

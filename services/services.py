@@ -1,5 +1,6 @@
-"""Every write of the services' records that the portal and the API make: raising a
-problem, assigning it, moving it through its workflow, and writing down the steps taken.
+"""Every write of the services' records that the portal, the API and the sheets make:
+raising a problem, assigning it, moving it through its workflow, writing down the steps
+taken, and the service cases and events a sheet brings in.
 
 Staff keep cases, financing, platforms, events and plans in admin, which saves through
 ``full_clean`` like these services."""
@@ -14,7 +15,7 @@ from core.flows import StepRefused
 from core.models import AuditEntry
 
 from . import access
-from .models import Problem, ProblemAction
+from .models import Event, EventPresentation, Problem, ProblemAction, ServiceCase
 from .notices import tell_problem_raised
 from .workflow import PROBLEM_FLOW
 
@@ -86,6 +87,36 @@ def problem_record_action(*, problem, actor, text: str, taken_on=None) -> Proble
         action.save()
         audit_record(action=AuditEntry.Action.RECORD, actor=actor, obj=problem, detail="step")
     return action
+
+
+def service_cases_write(
+    *, new: list[ServiceCase], updated: list[ServiceCase], fields: set[str]
+) -> None:
+    """The cases of an imported sheet, each checked by ``full_clean`` as the sheet was
+    read (``services.resources``): the new ones created and the changed ones updated in
+    bulk, inside the import's transaction."""
+    if new:
+        ServiceCase.objects.bulk_create(new)
+    if updated and fields:
+        ServiceCase.objects.bulk_update(updated, sorted(fields))
+
+
+def events_write(*, events: list[tuple[Event, set[str]]], presentations: list[tuple]) -> None:
+    """The events of an imported sheet and the enterprises presented at them: each event
+    new or with the fields the sheet changed, then each ``(event, enterprise id,
+    products)`` added or its products updated (an empty cell never erases them)."""
+    for event, changed in events:
+        if event.pk is None:
+            event.save()
+        elif changed:
+            event.save(update_fields=sorted(changed))
+    for event, enterprise_id, products in presentations:
+        presentation, created = EventPresentation.objects.get_or_create(
+            event=event, enterprise_id=enterprise_id, defaults={"products": products}
+        )
+        if not created and products and presentation.products != products:
+            presentation.products = products
+            presentation.save(update_fields=["products"])
 
 
 def _context(actor, comment):

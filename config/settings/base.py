@@ -349,6 +349,8 @@ SHEET_RESOURCES = {
     "products": "programmes.resources.ProductApplicationResource",
     "projects": "programmes.resources.ProjectApplicationResource",
     "designations": "programmes.resources.DesignationApplicationResource",
+    "service-cases": "services.resources.ServiceCaseResource",
+    "events": "services.resources.EventResource",
 }
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Importing needs <app>.import_<model> (superusers have it); exporting needs view.
