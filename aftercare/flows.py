@@ -7,7 +7,7 @@ Actors: ``staff`` (the bureau), ``county`` (the officer covering the project's r
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.flows import Flow, Step
 
@@ -62,7 +62,7 @@ OBLIGATION_FLOW = Flow(
     steps=[
         Step(
             "submit",
-            _lazy("Submit"),
+            gettext_lazy("Submit"),
             (OS.DUE, OS.RETURNED),
             OS.SUBMITTED,
             (APPLICANT,),
@@ -71,7 +71,7 @@ OBLIGATION_FLOW = Flow(
         ),
         Step(
             "accept",
-            _lazy("Accept"),
+            gettext_lazy("Accept"),
             (OS.SUBMITTED,),
             OS.ACCEPTED,
             (STAFF,),
@@ -80,7 +80,7 @@ OBLIGATION_FLOW = Flow(
         ),
         Step(
             "return",
-            _lazy("Return for revision"),
+            gettext_lazy("Return for revision"),
             (OS.SUBMITTED,),
             OS.RETURNED,
             (STAFF, COUNTY),
@@ -88,7 +88,7 @@ OBLIGATION_FLOW = Flow(
         ),
         Step(
             "fail",
-            _lazy("Not accepted"),
+            gettext_lazy("Not accepted"),
             (OS.SUBMITTED,),
             OS.FAILED,
             (STAFF,),
@@ -98,7 +98,7 @@ OBLIGATION_FLOW = Flow(
         ),
         Step(
             "record_inspection",
-            _lazy("Record the inspection"),
+            gettext_lazy("Record the inspection"),
             (OS.DUE,),
             OS.DONE,
             (STAFF, COUNTY),
@@ -131,8 +131,17 @@ CLAW_BACK_FLOW = Flow(
     may=MAY,
     steps=[
         Step(
+            "order",
+            gettext_lazy("Order the claw-back"),
+            (C.DRAFT,),
+            C.ORDERED,
+            (STAFF,),
+            comment_required=True,
+            decision=True,
+        ),
+        Step(
             "settle",
-            _lazy("Mark as repaid"),
+            gettext_lazy("Mark as repaid"),
             (C.ORDERED,),
             C.SETTLED,
             (STAFF,),
@@ -140,7 +149,7 @@ CLAW_BACK_FLOW = Flow(
         ),
         Step(
             "waive",
-            _lazy("Waive the rest"),
+            gettext_lazy("Waive the rest"),
             (C.ORDERED,),
             C.WAIVED,
             (STAFF,),
@@ -168,7 +177,7 @@ QUALIFICATION_FLOW = Flow(
     steps=[
         Step(
             "qualify",
-            _lazy("Qualify"),
+            gettext_lazy("Qualify"),
             (Q_.REQUESTED,),
             Q_.QUALIFIED,
             (STAFF,),
@@ -177,7 +186,7 @@ QUALIFICATION_FLOW = Flow(
         ),
         Step(
             "refuse",
-            _lazy("Refuse"),
+            gettext_lazy("Refuse"),
             (Q_.REQUESTED,),
             Q_.REFUSED,
             (STAFF,),
@@ -186,7 +195,7 @@ QUALIFICATION_FLOW = Flow(
         ),
         Step(
             "revoke",
-            _lazy("Revoke"),
+            gettext_lazy("Revoke"),
             (Q_.QUALIFIED,),
             Q_.REVOKED,
             (STAFF,),
@@ -232,16 +241,16 @@ CLAIM_FLOW = Flow(
     steps=[
         Step(
             "submit",
-            _lazy("Submit"),
+            gettext_lazy("Submit"),
             (S.DRAFT, S.RETURNED),
             S.SUBMITTED,
             (APPLICANT,),
             guards=(claim_complete,),
         ),
-        Step("recommend", _lazy("Recommend"), (S.SUBMITTED,), S.RECOMMENDED, (COUNTY,)),
+        Step("recommend", gettext_lazy("Recommend"), (S.SUBMITTED,), S.RECOMMENDED, (COUNTY,)),
         Step(
             "return",
-            _lazy("Return for revision"),
+            gettext_lazy("Return for revision"),
             (S.SUBMITTED, S.RECOMMENDED),
             S.RETURNED,
             (COUNTY, STAFF),
@@ -249,7 +258,7 @@ CLAIM_FLOW = Flow(
         ),
         Step(
             "approve",
-            _lazy("Approve"),
+            gettext_lazy("Approve"),
             (S.RECOMMENDED,),
             S.APPROVED,
             (STAFF,),
@@ -259,7 +268,7 @@ CLAIM_FLOW = Flow(
         ),
         Step(
             "reject",
-            _lazy("Reject"),
+            gettext_lazy("Reject"),
             (S.SUBMITTED, S.RECOMMENDED),
             S.REJECTED,
             (STAFF,),
@@ -268,7 +277,7 @@ CLAIM_FLOW = Flow(
         ),
         Step(
             "disburse",
-            _lazy("Record the payment"),
+            gettext_lazy("Record the payment"),
             (S.APPROVED,),
             S.DISBURSED,
             (STAFF,),

@@ -121,9 +121,14 @@ class Obligation(models.Model):
 
 class ClawBack(models.Model):
     """Disbursed money the bureau orders back (追回), with its reason, and the repayments
-    that settle it."""
+    that settle it.
+
+    A claw-back is written as ``draft`` and ordered by its flow's ``order`` step in the same
+    transaction (``claw_back_order``), so that the order is on its timeline and issues its
+    notice like every other step; no claw-back stays a draft."""
 
     class Status(models.TextChoices):
+        DRAFT = "draft", _("Being ordered")
         ORDERED = "ordered", _("Ordered")
         SETTLED = "settled", _("Repaid in full")
         WAIVED = "waived", _("Waived")

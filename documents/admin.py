@@ -25,6 +25,7 @@ from . import access
 from .compose import LANGUAGES, Subject
 from .issuing import county_recommendations, grant_documents_due, grant_documents_issue
 from .models import (
+    AFTERCARE_KINDS,
     APPLICATION_KINDS,
     COUNTY_KINDS,
     SEAL_EXTENSIONS,
@@ -185,7 +186,12 @@ class SupersededFilter(admin.SimpleListFilter):
 
 
 class PreviewForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("kind"), choices=Kind.choices)
+    # The documents after the decision are set from their step's record (an obligation, a
+    # claw-back, a claim) as the step is made; they are not previewed.
+    kind = forms.ChoiceField(
+        label=gettext_lazy("kind"),
+        choices=[(value, label) for value, label in Kind.choices if value not in AFTERCARE_KINDS],
+    )
     application = forms.IntegerField(
         label=gettext_lazy("application (id)"),
         required=False,

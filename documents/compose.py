@@ -37,6 +37,9 @@ class Subject:
     applications: list = field(default_factory=list)
     comment: str = ""
     opened_at: datetime | None = None
+    #: The record of ``aftercare`` a document after the decision is about (an obligation,
+    #: a claw-back, an insurance claim); None for the others.
+    record: object = None
 
 
 def english() -> bool:

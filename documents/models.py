@@ -32,15 +32,25 @@ class Kind(models.TextChoices):
     CERTIFICATE = "certificate", _("Designation certificate")
     WARNING_NOTICE = "warning_notice", _("Warning notice")
     REVOCATION_NOTICE = "revocation_notice", _("Revocation notice")
+    ACCEPTANCE_OPINION = "acceptance_opinion", _("Acceptance opinion")
+    CLAW_BACK_NOTICE = "claw_back_notice", _("Claw-back notice")
+    COMPENSATION_NOTICE = "compensation_notice", _("Insurance compensation notice")
 
 
 #: Published to everybody: the notice and the announcement of a round.
 PUBLIC_KINDS = frozenset({Kind.PUBLIC_NOTICE, Kind.RESULTS_ANNOUNCEMENT})
 #: What a county sends the bureau for a call.
 COUNTY_KINDS = frozenset({Kind.COUNTY_LETTER, Kind.COUNTY_SUMMARY})
+#: Issued by a step after the decision (``documents.aftercare``): each concerns one record
+#: of ``aftercare`` (an obligation, a claw-back, a claim) and is addressed to the enterprise
+#: of the application that record belongs to.
+AFTERCARE_KINDS = frozenset(
+    {Kind.ACCEPTANCE_OPINION, Kind.CLAW_BACK_NOTICE, Kind.COMPENSATION_NOTICE}
+)
 #: Addressed to one application's enterprise.
-APPLICATION_KINDS = frozenset(
-    {Kind.APPROVAL_NOTICE, Kind.CERTIFICATE, Kind.WARNING_NOTICE, Kind.REVOCATION_NOTICE}
+APPLICATION_KINDS = (
+    frozenset({Kind.APPROVAL_NOTICE, Kind.CERTIFICATE, Kind.WARNING_NOTICE, Kind.REVOCATION_NOTICE})
+    | AFTERCARE_KINDS
 )
 
 

@@ -10,6 +10,7 @@ and an issue that rolls back gives its number back, so the numbers have no gaps.
 import hashlib
 from datetime import datetime
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -118,6 +119,8 @@ def document_issue(
         content["comment"] = subject.comment
         if subject.opened_at is not None:
             content["opened_at"] = subject.opened_at.isoformat()
+        if subject.record is not None:
+            content["record"] = [subject.record._meta.label_lower, subject.record.pk]
         document = Document(
             kind=subject.kind,
             number=number,
@@ -179,6 +182,10 @@ def subject_of(document: Document, *, on=None) -> Subject:
     ids = document.content.get("application_ids", [])
     found = Application.objects.in_bulk(ids)
     opened_at = document.content.get("opened_at")
+    record = None
+    if document.content.get("record"):
+        label, pk = document.content["record"]
+        record = apps.get_model(label)._default_manager.filter(pk=pk).first()
     return Subject(
         kind=document.kind,
         on=on or timezone.localdate(),
@@ -188,6 +195,7 @@ def subject_of(document: Document, *, on=None) -> Subject:
         applications=[found[pk] for pk in ids if pk in found],
         comment=document.content.get("comment", ""),
         opened_at=datetime.fromisoformat(opened_at) if opened_at else None,
+        record=record,
     )
 
 

@@ -189,7 +189,10 @@ def claw_back_order(
     due_on: date,
     ordered_on: date | None = None,
 ) -> ClawBack:
-    """Order disbursed money back; never more than was disbursed and not yet ordered back."""
+    """Order disbursed money back; never more than was disbursed and not yet ordered back.
+
+    The claw-back is recorded and ordered (its flow's ``order`` step, with the reason as
+    the step's comment) in one transaction: a refused step keeps nothing."""
     _require(actor, "manage_monitoring")
     ordered_on = ordered_on or timezone.localdate()
     with transaction.atomic():
@@ -218,15 +221,19 @@ def claw_back_order(
             ordered_on=ordered_on,
             due_on=due_on,
             ordered_by=actor,
+            status=ClawBack.Status.DRAFT,
         )
         claw_back.full_clean()
         claw_back.save()
         audit_record(
-            action=AuditEntry.Action.DECISION,
+            action=AuditEntry.Action.RECORD,
             actor=actor,
             obj=claw_back,
             detail=f"ordered back {claw_back.amount} by {due_on}: {reason}",
         )
+        # The order itself is the flow's step: on the timeline with its reason, audited,
+        # and issuing the claw-back notice (``Flow.after_move``).
+        CLAW_BACK_FLOW.move(claw_back, "order", actor=actor, comment=reason)
     return claw_back
 
 
