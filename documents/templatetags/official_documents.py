@@ -1,5 +1,6 @@
 """Where people find the documents on pages other apps draw: under an application, on
-*My account*, and beside the public notices and the published results.
+*My account*, on the pages of an obligation or a claim after the grant, and beside the
+public notices and the published results.
 
 The pages live in ``programmes``, which does not know this app; their templates ask
 here. Every list comes from ``access.document_list``, so a page shows only what its
@@ -10,7 +11,7 @@ from django import template
 from django.db.models import Q
 
 from ..access import document_list
-from ..models import COUNTY_KINDS, PUBLIC_KINDS
+from ..models import AFTERCARE_KINDS, COUNTY_KINDS, PUBLIC_KINDS
 
 register = template.Library()
 
@@ -33,6 +34,15 @@ def application_documents(application, user):
         if document.application_id == application.pk
         or application.pk in document.content.get("application_ids", [])
     ]
+
+
+@register.simple_tag
+def record_documents(record, user):
+    """The documents a step after the decision issued on ``record`` (an obligation, a
+    claw-back, an insurance claim), newest first."""
+    key = [record._meta.label_lower, record.pk]
+    rows = _readable(user).filter(application=record.subject_application, kind__in=AFTERCARE_KINDS)
+    return [document for document in rows if document.content.get("record") == key]
 
 
 @register.simple_tag

@@ -54,7 +54,7 @@ def submitted_acceptance(project, staff, applicant) -> Obligation:
 
 
 def test_accepting_the_final_acceptance_issues_the_acceptance_opinion(
-    bureau, funded_project, staff, applicant, other_applicant
+    bureau, funded_project, staff, applicant, other_applicant, client
 ):
     obligation = submitted_acceptance(funded_project, staff, applicant)
 
@@ -76,6 +76,9 @@ def test_accepting_the_final_acceptance_issues_the_acceptance_opinion(
     # Found, and scoped, as the application's other documents are.
     assert list(document_list(user=applicant)) == [document]
     assert not document_list(user=other_applicant).exists()
+    client.force_login(applicant)
+    page = client.get(f"/aftercare/obligations/{obligation.pk}/").content.decode()
+    assert document.number in page
 
 
 def test_an_acceptance_not_passed_says_so_with_the_opinion(
@@ -216,6 +219,7 @@ def test_paying_a_claim_issues_the_compensation_notice(
     page = client.get(f"/applications/{qualification.application.pk}/").content.decode()
     assert document.number in page
     assert document.number in client.get("/account/").content.decode()
+    assert document.number in client.get(f"/aftercare/claims/{claim.pk}/").content.decode()
 
 
 def test_nothing_is_issued_before_the_bureau_has_an_issuing_body(funded_project, staff, applicant):
