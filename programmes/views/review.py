@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.navigation import redirect_next, safe_next, with_next
+from core.values import parse_money
 
 from .. import access
 from ..consequences import (
@@ -59,7 +60,7 @@ from ..services.reviews import (
     review_save_scores,
 )
 from ..services.workflow import application_move, available_moves, held_back_moves
-from ..workflow import MOVES, Status
+from ..workflow import MOVES, Status, reward_rule
 from .confirm import confirmation, is_confirmed
 
 COUNTY_DECISIONS = {name for name, _label in CountyDecisionForm.ACTIONS}
@@ -99,7 +100,7 @@ def _file_context(application):
     }
 
 
-def _move_confirmation(request, application, move, comment, *, cancel_url):
+def _move_confirmation(request, application, move, comment, *, cancel_url, details=()):
     return confirmation(
         request,
         heading=_("Confirm: %(action)s") % {"action": move.label},
@@ -108,7 +109,7 @@ def _move_confirmation(request, application, move, comment, *, cancel_url):
         consequence=move_consequence(move),
         button=move.label,
         cancel_url=cancel_url,
-        details=[(_("Comment"), comment)],
+        details=[(_("Comment"), comment), *details],
     )
 
 
@@ -523,6 +524,10 @@ def desk_application_view(request, pk, move_form=None):
         {
             "moves": moves,
             "move_form": move_form or (WorkflowMoveForm(moves=moves) if moves else None),
+            # None: no grant on offer; False: a grant with no reward rule to follow.
+            "award_rule": (reward_rule(application) or False)
+            if any(move.name == "grant" for move in moves)
+            else None,
             "held_back": held_back_moves(application=application, user=request.user),
             "events": application.events.select_related("actor"),
             "assignments": assignments,
@@ -549,15 +554,30 @@ def desk_move_view(request, pk):
         response.status_code = 400
         return response
     move = MOVES[form.cleaned_data["move"]]
-    # A move missing its comment is refused by the service below, with no question asked.
+    here = reverse("review:desk-application", args=[application.pk])
+    # A grant's own fields: an award in place of the reward rule's, and why (the service
+    # refuses one without its reason).
+    award, award_reason = None, ""
+    if move.name == "grant":
+        try:
+            award = parse_money(request.POST.get("award", ""))
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return redirect(with_next(here, safe_next(request)))
+        award_reason = request.POST.get("award_reason", "").strip()
+    # A move missing its comment, or an award its reason, is refused by the service below,
+    # with no question asked.
     comment_given = bool(form.cleaned_data["comment"].strip()) or not move.comment_required
+    comment_given = comment_given and (award is None or bool(award_reason))
     if needs_confirmation(move) and comment_given and not is_confirmed(request):
+        award_detail = (_("Award: %(amount)s yuan") % {"amount": award}, award_reason)
         return _move_confirmation(
             request,
             application,
             move,
             form.cleaned_data["comment"],
-            cancel_url=reverse("review:desk-application", args=[application.pk]),
+            cancel_url=here,
+            details=[award_detail] if award is not None else (),
         )
     try:
         application_move(
@@ -566,10 +586,11 @@ def desk_move_view(request, pk):
             move=form.cleaned_data["move"],
             comment=form.cleaned_data["comment"],
             expected_status=form.cleaned_data["expected_status"],
+            award=award,
+            award_reason=award_reason,
         )
     except ValidationError as error:
         messages.error(request, _error_text(error))
-        here = reverse("review:desk-application", args=[application.pk])
         return redirect(with_next(here, safe_next(request)))
     messages.success(
         request,
