@@ -7,14 +7,14 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 
 from enterprises.models import Region
 
 from . import access
-from .models import AnnouncedFigure, Event, PlanTarget, Problem
+from .models import AnnouncedFigure, Event, PlanTarget, Problem, ServiceCase
 
 Measure = AnnouncedFigure.Measure
 DONE = (Problem.Status.RESOLVED, Problem.Status.CONFIRMED)
@@ -169,6 +169,45 @@ def plan_progress(plan, *, today: date | None = None) -> list[dict]:
             }
         )
     return rows
+
+
+def cases_by(*, user, field: str) -> list[dict]:
+    """Service cases counted by ``county``, ``kind`` or ``month`` (held), each with how
+    many were visits, inspections and diagnoses."""
+    key = {"county": "enterprise__region__name", "kind": "kind", "month": "month"}[field]
+    rows = access.case_list(user=user).order_by()
+    if field == "month":
+        rows = rows.annotate(month=TruncMonth("held_on"))
+    counted = (
+        rows.values(key)
+        .annotate(
+            n=Count("pk"),
+            **{kind: Count("pk", filter=Q(kind=kind)) for kind in ServiceCase.Kind.values},
+        )
+        .order_by(key)
+    )
+    labels = dict(ServiceCase.Kind.choices)
+    return [
+        {
+            "key": labels.get(row[key], row[key]) if field == "kind" else row[key],
+            "total": row["n"],
+            **{kind: row[kind] for kind in ServiceCase.Kind.values},
+        }
+        for row in counted
+    ]
+
+
+def problem_totals(*, user, today: date | None = None) -> dict:
+    """How many problems ``user`` sees: in all, waiting for the bureau's side, overdue
+    among those, and done (resolved or confirmed); one query."""
+    today = today or timezone.localdate()
+    waiting = ~Q(status__in=DONE)
+    return access.problem_list(user=user).aggregate(
+        total=Count("pk"),
+        waiting=Count("pk", filter=waiting),
+        overdue=Count("pk", filter=waiting & Q(due_on__lt=today)),
+        done=Count("pk", filter=Q(status__in=DONE)),
+    )
 
 
 def problems_by(*, user, field: str) -> list[dict]:

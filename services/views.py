@@ -229,7 +229,8 @@ def case_detail(request, pk):
 @login_required
 def dashboard(request):
     """Platforms against their targets, events by year beside announced figures, plans'
-    targets against actuals, and problems by county, category and month."""
+    targets against actuals, problems by county, category and month, and service cases
+    by county, kind and month."""
     if not access.may(request.user, "use_services_desk"):
         raise PermissionDenied
     user = request.user
@@ -247,5 +248,11 @@ def dashboard(request):
             "by_county": stats.problems_by(user=user, field="county"),
             "by_category": stats.problems_by(user=user, field="category"),
             "by_month": stats.problems_by(user=user, field="month"),
+            "problem_totals": stats.problem_totals(user=user),
+            "case_tables": [
+                (_("County"), stats.cases_by(user=user, field="county")),
+                (_("Kind"), stats.cases_by(user=user, field="kind")),
+                (_("Month held"), stats.cases_by(user=user, field="month")),
+            ],
         },
     )
