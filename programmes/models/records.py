@@ -5,6 +5,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def reminder_kind_choices():
+    """Every kind a run may send, by its label: programmes' own and those the apps above
+    register with their reminders (``services.reminders.register_reminders``), so that the
+    log shows and filters aftercare's by their labels too. Read when asked, after the
+    apps have registered theirs."""
+    from ..services.reminders import reminder_kinds
+
+    return reminder_kinds()
+
+
 class ReminderLog(models.Model):
     """A reminder that went out: one row per kind, subject, recipient and due date.
 
@@ -19,7 +29,7 @@ class ReminderLog(models.Model):
         EVALUATION_DUE = "evaluation_due", _("Evaluation due")
         REVIEW_DUE = "review_due", _("Expert review due")
 
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=reminder_kind_choices)
     object_key = models.CharField(
         _("about"), max_length=100, help_text=_("What the reminder is about, e.g. call:12.")
     )

@@ -72,3 +72,28 @@ def test_the_command_names_the_obligation_kind(staff, applicant, overdue, capsys
     out = capsys.readouterr().out
     assert "Obligation due → applicant" in out
     assert "Obligation due 2" in out
+
+
+def test_the_reminders_log_shows_and_filters_aftercare_kinds_by_their_labels(
+    client, staff, applicant, overdue, funded_project
+):
+    today = timezone.localdate()
+    claw_back_order(
+        application=funded_project,
+        actor=staff,
+        amount=Decimal("5000"),
+        reason="超范围使用资金",
+        due_on=today + timedelta(days=7),
+    )
+    reminders_send(today=today)
+    client.force_login(staff)
+
+    page = client.get("/admin/programmes/reminderlog/").content.decode()
+    rows = page.split('id="result_list"')[1].split("</table>")[0]
+    assert rows.count("Obligation due") == 2
+    assert rows.count("Claw-back repayment due") == 1
+    assert "obligation_due" not in rows
+    filtered = client.get("/admin/programmes/reminderlog/?kind=repayment_due").content.decode()
+    assert 'href="?kind=repayment_due"' in filtered
+    result = filtered.split('id="result_list"')[1].split("</table>")[0]
+    assert result.count("Claw-back repayment due") == 1 and "Obligation due" not in result
