@@ -80,6 +80,20 @@ def _visible_problem(request, pk) -> Problem:
     return get_object_or_404(access.problem_list(user=request.user), pk=pk)
 
 
+def _timeline(problem) -> list[tuple]:
+    """Each step made, with the step and the statuses named in the reader's language."""
+    labels = dict(Problem.Status.choices)
+    return [
+        (
+            event,
+            PROBLEM_FLOW.step_label(event.step),
+            labels.get(event.from_status, event.from_status),
+            labels.get(event.to_status, event.to_status),
+        )
+        for event in PROBLEM_FLOW.timeline(problem)
+    ]
+
+
 @login_required
 def problem_detail(request, pk):
     problem = _visible_problem(request, pk)
@@ -110,7 +124,7 @@ def problem_detail(request, pk):
             "action_form": ActionForm()
             if access.can_record_action(request.user, problem)
             else None,
-            "timeline": PROBLEM_FLOW.timeline(problem),
+            "timeline": _timeline(problem),
             "actions": problem.actions.select_related("by"),
             "held_back": [
                 (step, reasons)
