@@ -220,30 +220,40 @@ def as_xlsx(dataset: tablib.Dataset, path: Path) -> Path:
     return path
 
 
+KEPT = ("kind", "enterprise", "held_on", "place", "department", "conducted_by", "plan", "summary")
+
+
+def export_command(resource: str) -> bytes:
+    """``manage.py export xlsx RESOURCE``, as the docs give it."""
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    call_command("export", "xlsx", resource, stdout=out)
+    out.flush()
+    return out.buffer.getvalue()
+
+
 def test_cases_export_and_import_back_unchanged(tmp_path, enterprises):
-    assert (
-        run_import("service-cases", write_xlsx(tmp_path / "in.xlsx", visit_rows(enterprises)))[0]
-        == 0
+    rows = visit_rows(enterprises)
+    plan = Plan.objects.create(
+        code="xiangshan-2020", title="象山计划", region=enterprises[0].region
     )
-    before = sorted(
-        ServiceCase.objects.values_list(
-            *CASE_FIELDS[:1], "enterprise", "held_on", "department", "conducted_by", "summary"
-        )
-    )
+    rows[1] += ["服务计划", "地点"]
+    rows[2] += ["xiangshan-2020", "-B座会议室"]  # a cell an exported sheet must not run
+    assert run_import("service-cases", write_xlsx(tmp_path / "in.xlsx", rows))[0] == 0
+    before = sorted(ServiceCase.objects.values_list(*KEPT))
+    assert ServiceCase.objects.get(plan=plan).place == "-B座会议室"
 
     exported = ServiceCaseResource().export()
     assert exported.headers[:4] == ["服务类型", "统一社会信用代码", "企业名称", "服务日期"]
     assert exported[0][0] == "走访"
-    path = as_xlsx(exported, tmp_path / "out.xlsx")
+    path = tmp_path / "out.xlsx"
+    path.write_bytes(export_command("services.resources.ServiceCaseResource"))
+    assert "'-B座会议室" in [cell.value for cell in load_workbook(path).active[2]]
+    assert run_import("service-cases", path)[1].count("200 unchanged") == 1
     ServiceCase.objects.all().delete()
     status, output = run_import("service-cases", path)
 
     assert status == 0, output
-    after = sorted(
-        ServiceCase.objects.values_list(
-            *CASE_FIELDS[:1], "enterprise", "held_on", "department", "conducted_by", "summary"
-        )
-    )
+    after = sorted(ServiceCase.objects.values_list(*KEPT))
     assert after == before and len(after) == 200
 
 
