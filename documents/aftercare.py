@@ -41,10 +41,10 @@ ACCEPTANCE_DECISIONS = frozenset({"accept", "fail"})
 # --- What each says -------------------------------------------------------------------------
 
 
-def _facts(application, extra: list[list[str]]) -> dict:
+def _facts(application, extra: list[list[str]], *, keys=("subject",)) -> dict:
     labels = _labels()
     facts = _row_facts(application)
-    rows = [[labels[key], facts[key]] for key in ("enterprise", "credit_code", "subject")]
+    rows = [[labels[key], facts[key]] for key in keys]
     return {"columns": [], "rows": [row for row in rows + extra if row[1]], "facts": True}
 
 
@@ -83,12 +83,8 @@ def _acceptance_opinion(subject: Subject, body: IssuingBody) -> dict:
         "table": _facts(
             application,
             [
-                [_("Amount awarded"), money_text(application.awarded_amount)],
                 [_("Self-assessed score"), str(obligation.self_score or "")],
-                [
-                    _("Acceptance result"),
-                    _("Passed") if passed else _("Not passed"),
-                ],
+                [_("Acceptance result"), _("Passed") if passed else _("Not passed")],
             ],
         ),
         "subject": _application_subject(application),
@@ -116,14 +112,8 @@ def _claw_back_notice(subject: Subject, body: IssuingBody) -> dict:
             _("Repay %(amount)s to the bureau by %(due)s, quoting the number of this notice.")
             % {"amount": money_text(claw_back.amount), "due": day_text(claw_back.due_on)},
         ],
-        "table": _facts(
-            application,
-            [
-                [_("Amount awarded"), money_text(application.awarded_amount)],
-                [_("Amount ordered back"), money_text(claw_back.amount)],
-                [_("Repay by"), day_text(claw_back.due_on)],
-            ],
-        ),
+        # What it orders is in the text; a table would push the signature to a second page.
+        "table": None,
         "subject": _application_subject(application),
     }
 
@@ -142,38 +132,37 @@ def _compensation_notice(subject: Subject, body: IssuingBody) -> dict:
         "addressee": _("%(enterprise)s:") % names,
         "paragraphs": [
             _(
-                "Your claim for %(year)s against the premium paid for the insurance of "
-                "“%(subject)s” (policy %(policy)s, %(insurer)s) has been recommended by the "
-                "county and approved by the bureau."
+                "Your claim for %(year)s against the premium of %(premium)s paid for the "
+                "insurance of “%(subject)s” (policy %(policy)s, %(insurer)s) has been "
+                "recommended by the county and approved by the bureau."
             )
             % {
                 **names,
+                "premium": money_text(claim.premium_paid),
                 "policy": qualification.policy_number,
                 "insurer": qualification.insurer,
             },
-            _("Compensation of %(awarded)s is awarded; %(paid)s was paid on %(paid_on)s.")
+            (
+                _(
+                    "Compensation of %(awarded)s is awarded; %(paid)s was paid on %(paid_on)s "
+                    "(payment reference %(reference)s)."
+                )
+                if claim.payment_reference
+                else _("Compensation of %(awarded)s is awarded; %(paid)s was paid on %(paid_on)s.")
+            )
             % {
                 "awarded": money_text(claim.awarded_amount),
                 "paid": money_text(claim.paid_amount),
                 "paid_on": day_text(claim.paid_on),
+                "reference": claim.payment_reference,
             },
             _(
                 "The compensation is for the premium of the product's first-batch insurance "
                 "and for nothing else."
             ),
         ],
-        "table": _facts(
-            application,
-            [
-                [_("Year"), str(claim.year)],
-                [_("Premium paid"), money_text(claim.premium_paid)],
-                [_("Amount claimed"), money_text(claim.requested_amount)],
-                [_("Amount awarded"), money_text(claim.awarded_amount)],
-                [_("Amount paid"), money_text(claim.paid_amount)],
-                [_("Paid on"), day_text(claim.paid_on)],
-                [_("Payment reference"), claim.payment_reference],
-            ],
-        ),
+        # The figures are in the text; a table would push the signature to a second page.
+        "table": None,
         "subject": _application_subject(application),
     }
 

@@ -25,6 +25,7 @@ from documents.services import document_reissue
 from tests.aftercare import conftest as aftercare
 
 from .conftest import read_pdf
+from .test_rendering import pages
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def submitted_acceptance(project, staff, applicant) -> Obligation:
 
 
 def test_accepting_the_final_acceptance_issues_the_acceptance_opinion(
-    bureau, funded_project, staff, applicant, other_applicant, client
+    bureau, funded_project, staff, applicant, other_applicant, client, tmp_path
 ):
     obligation = submitted_acceptance(funded_project, staff, applicant)
 
@@ -69,7 +70,9 @@ def test_accepting_the_final_acceptance_issues_the_acceptance_opinion(
     assert document.content["record"] == ["aftercare.obligation", obligation.pk]
     assert funded_project.headline in document.title
     assert document.title.endswith("项目验收的意见")
-    text = read_pdf(document.pdf.read())
+    data = document.pdf.read()
+    assert len(pages(data, tmp_path, "acceptance-opinion")) == 1
+    text = read_pdf(data)
     assert document.number in text
     assert funded_project.enterprise.name in text
     assert "资料齐全" in text
@@ -130,7 +133,7 @@ def test_a_document_that_fails_undoes_the_step(
 
 
 def test_ordering_a_claw_back_issues_the_claw_back_notice_with_its_reason(
-    bureau, funded_project, staff, api_client_for, applicant
+    bureau, funded_project, staff, api_client_for, applicant, tmp_path
 ):
     claw_back = claw_back_order(
         application=funded_project,
@@ -147,7 +150,10 @@ def test_ordering_a_claw_back_issues_the_claw_back_notice_with_its_reason(
     document = Document.objects.get(kind=Kind.CLAW_BACK_NOTICE)
     assert document.application == funded_project
     assert document.content["record"] == ["aftercare.clawback", claw_back.pk]
-    text = read_pdf(document.pdf.read())
+    data = document.pdf.read()
+    # One page (artifacts/documents/claw-back-notice.png).
+    assert len(pages(data, tmp_path, "claw-back-notice")) == 1
+    text = read_pdf(data)
     for expected in (
         document.number,
         funded_project.enterprise.name,
@@ -183,7 +189,7 @@ def test_a_claw_back_refused_issues_nothing(bureau, funded_project, staff):
 
 
 def test_paying_a_claim_issues_the_compensation_notice(
-    bureau, qualification, quota_2026, staff, applicant, officer, client
+    bureau, qualification, quota_2026, staff, applicant, officer, client, tmp_path
 ):
     claim = claim_file(
         qualification=qualification,
@@ -211,9 +217,11 @@ def test_paying_a_claim_issues_the_compensation_notice(
     document = Document.objects.get(kind=Kind.COMPENSATION_NOTICE)
     assert document.application == qualification.application
     assert document.content["record"] == ["aftercare.insuranceclaim", claim.pk]
-    facts = dict(document.content["zh-hans"]["table"]["rows"])
-    assert set(facts.values()) >= {"2026", "ZF-2026-0088", "2026年11月20日"}
-    assert "PQAA2026330400000001" in " ".join(document.content["zh-hans"]["paragraphs"])
+    data = document.pdf.read()
+    assert len(pages(data, tmp_path, "compensation-notice")) == 1
+    text = read_pdf(data)
+    for expected in ("PQAA2026330400000001", "2026年11月20日", "ZF-2026-0088", "200,000.00"):
+        assert expected in text
     # On the product's application page and on My account.
     client.force_login(applicant)
     page = client.get(f"/applications/{qualification.application.pk}/").content.decode()
