@@ -414,3 +414,22 @@ def test_admin_export_of_cases_holds_only_the_officers_county(
     sheet = load_workbook(io.BytesIO(response.content)).active
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == [enterprise.name]
+
+
+@pytest.mark.parametrize(
+    ("model", "first_column"), [("servicecase", "服务类型"), ("event", "活动类型")]
+)
+def test_the_lists_offer_import_to_staff_and_export_to_officers(
+    client, staff, officer, model, first_column
+):
+    changelist = reverse(f"admin:services_{model}_changelist")
+    imports = reverse(f"admin:services_{model}_import")
+    exports = reverse(f"admin:services_{model}_export")
+    client.force_login(staff)
+    page = client.get(changelist).content.decode()
+    assert imports in page and exports in page
+    assert first_column in client.get(imports).content.decode()
+
+    client.force_login(officer)
+    page = client.get(changelist).content.decode()
+    assert imports not in page and exports in page
