@@ -674,8 +674,8 @@ class EventResource(_EnterpriseColumns, SheetResource):
         candidates = [row for row in rows if not row.problems]
         keys = {self._key(row.values) for row in candidates} - set(cache["events"])
         if keys:
-            titles = {title for title, _day in keys}
-            for event in Event.objects.filter(title__in=titles):
+            # By day, then by title as the sheet compares them (case, blanks and widths aside).
+            for event in Event.objects.filter(held_on__in={day for _title, day in keys}):
                 key = (match_key(event.title), event.held_on)
                 if key in keys:
                     cache["events"][key] = {"event": event, "given": {}, "changed": set()}

@@ -325,6 +325,35 @@ def test_events_read_one_row_per_enterprise_presented_and_export_back(
     assert Event.objects.count() == 2 and EventPresentation.objects.count() == 2
 
 
+def test_an_event_on_record_is_found_by_its_title_whatever_its_spacing_and_case(
+    tmp_path, jiaxing, enterprises
+):
+    Event.objects.create(
+        kind=Event.Kind.CHAIN_DOCKING,
+        title="New Materials Chain Docking",
+        held_on=date(2020, 5, 8),
+        region=jiaxing,
+    )
+    rows = [
+        ["kind", "title", "held_on", "region", "deals_signed", "enterprise_name", "products"],
+        [
+            "chain_docking",
+            "new materials  chain docking",
+            "2020-05-08",
+            "嘉兴市",
+            12,
+            enterprises[0].name,
+            "膜材料",
+        ],
+    ]
+    status, output = run_import("events", write_xlsx(tmp_path / "docking.xlsx", rows))
+
+    assert status == 0, output
+    event = Event.objects.get()
+    assert (event.title, event.deals_signed) == ("New Materials Chain Docking", 12)
+    assert event.presentations.get().products == "膜材料"
+
+
 def test_rows_of_one_event_that_disagree_are_refused(tmp_path, jiaxing, enterprises):
     rows = event_rows(enterprises)
     rows[2][4] = "南湖区经信局"  # the second row names another organiser for the same event
