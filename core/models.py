@@ -3,6 +3,8 @@ people receive, the emails queued for them and the steps of the declared flows."
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,7 +34,8 @@ class ImportRecord(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.resource} {self.file_name} ({self.at:%Y-%m-%d %H:%M})"
+        at = date_format(timezone.localtime(self.at), "SHORT_DATETIME_FORMAT")
+        return f"{self.resource} {self.file_name} ({at})"
 
 
 class AuditEntry(models.Model):
@@ -80,7 +83,8 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+        at = date_format(timezone.localtime(self.at), "SHORT_DATETIME_FORMAT")
+        return f"{at} {self.get_action_display()} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -9,10 +9,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.confirm import confirmation, is_confirmed
 from core.profiles import profile_get, profile_set_new_work_notices
 
 from . import services
@@ -238,10 +240,45 @@ def _membership_for(request, pk):
     return membership
 
 
+MEMBERSHIP_APPROVE = gettext_lazy(
+    "%(user)s may then see and file every application of %(name)s, and act for it."
+)
+MEMBERSHIP_DECLINE = gettext_lazy(
+    "The request of %(user)s is closed. To act for %(name)s they would have to ask again."
+)
+
+
+def _confirm_membership(request, membership, *, heading, consequence, button):
+    names = {"user": membership.user.username, "name": membership.enterprise.name}
+    return confirmation(
+        request,
+        heading=heading,
+        subject=_("%(user)s asks to act for %(name)s") % names,
+        consequence=consequence % names,
+        button=button,
+        cancel_url=reverse("enterprises:profile", args=[membership.enterprise_id]),
+        details=[
+            (_("Email address"), membership.user.email),
+            (
+                capfirst(Membership._meta.get_field("role").verbose_name),
+                membership.get_role_display(),
+            ),
+        ],
+    )
+
+
 @login_required
 @require_POST
 def membership_approve(request, pk):
     membership = _membership_for(request, pk)
+    if not is_confirmed(request):
+        return _confirm_membership(
+            request,
+            membership,
+            heading=_("Confirm: approve the member"),
+            consequence=MEMBERSHIP_APPROVE,
+            button=_("Approve"),
+        )
     services.membership_approve(membership=membership, actor=request.user)
     messages.success(
         request,
@@ -255,6 +292,14 @@ def membership_approve(request, pk):
 @require_POST
 def membership_decline(request, pk):
     membership = _membership_for(request, pk)
+    if not is_confirmed(request):
+        return _confirm_membership(
+            request,
+            membership,
+            heading=_("Confirm: decline the request"),
+            consequence=MEMBERSHIP_DECLINE,
+            button=_("Decline"),
+        )
     enterprise_id = membership.enterprise_id
     try:
         services.membership_decline(membership=membership, actor=request.user)

@@ -340,7 +340,7 @@ def notice_period_over(application, context: MoveContext) -> list[str]:
             % {
                 "title": application.title,
                 # The same form as the notice pages print.
-                "end": timezone.localtime(ends_at).strftime("%Y-%m-%d %H:%M"),
+                "end": date_format(timezone.localtime(ends_at), "SHORT_DATETIME_FORMAT"),
             }
         ]
     return []

@@ -16,9 +16,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from core.confirm import CONFIRMED, is_confirmed
 from core.values import parse_money
 
 from .. import access
+from ..consequences import move_consequence, needs_confirmation
 from ..hooks import moves_batch
 from ..services.workflow import application_move, available_moves, held_back_moves
 from ..workflow import MOVES, Move, reward_rule
@@ -39,6 +41,7 @@ def workflow_action(move: Move):
 
 class WorkflowAdminMixin:
     workflow_confirmation_template = "admin/programmes/application/workflow_confirmation.html"
+    move_confirmation_template = "admin/programmes/application/move_confirmation.html"
 
     # --- URLs -------------------------------------------------------------------
     def get_urls(self):
@@ -91,6 +94,16 @@ class WorkflowAdminMixin:
                 messages.ERROR,
             )
             return HttpResponseRedirect(self._admin_url("change", application.pk))
+        move = MOVES.get(request.POST.get("move", ""))
+        if (
+            move is not None
+            and needs_confirmation(move)
+            and not is_confirmed(request)
+            and move in available_moves(application=application, user=request.user)
+        ):
+            # Nothing is made yet: the page names the consequence and carries what was typed.
+            # A move that would be refused goes on to the service, which says why.
+            return self.render_move_confirmation(request, application, move)
         self._make_move(
             request,
             application,
@@ -101,6 +114,32 @@ class WorkflowAdminMixin:
             award_reason=request.POST.get("award_reason", ""),
         )
         return HttpResponseRedirect(self._admin_url("change", application.pk))
+
+    def render_move_confirmation(self, request, application, move: Move):
+        opts = self.model._meta
+        request.current_app = self.admin_site.name
+        hidden = [
+            (name, value)
+            for name, values in request.POST.lists()
+            if name not in ("csrfmiddlewaretoken", CONFIRMED)
+            for value in values
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("%(action)s: confirm") % {"action": move.label},
+            "subtitle": None,
+            "opts": opts,
+            "application": application,
+            "move": move,
+            "consequence": move_consequence(move),
+            "comment": request.POST.get("comment", ""),
+            "award": request.POST.get("award", "") if move.name == "grant" else "",
+            "award_reason": request.POST.get("award_reason", ""),
+            "hidden": hidden,
+            "action": request.path,
+            "cancel_url": self._admin_url("change", application.pk),
+        }
+        return TemplateResponse(request, self.move_confirmation_template, context)
 
     def _make_move(
         self, request, application, move: str, comment: str, expected_status=None, **award
@@ -150,10 +189,11 @@ class WorkflowAdminMixin:
         A move that needs a comment first shows a confirmation page asking for it.
         """
         comment = request.POST.get("comment", "").strip()
-        if move.comment_required and not (request.POST.get("post") and comment):
-            return self.render_workflow_confirmation(
-                request, queryset, move, missing_comment=bool(request.POST.get("post"))
-            )
+        asked = bool(request.POST.get("post"))
+        if move.comment_required and not (asked and comment):
+            return self.render_workflow_confirmation(request, queryset, move, missing_comment=asked)
+        if needs_confirmation(move) and not asked:
+            return self.render_workflow_confirmation(request, queryset, move)
         # One batch: what the moves issue together (one public notice for the selection)
         # commits with them.
         with moves_batch():
@@ -179,6 +219,7 @@ class WorkflowAdminMixin:
             "subtitle": None,
             "opts": opts,
             "move": move,
+            "consequence": move_consequence(move) if needs_confirmation(move) else "",
             "action_name": f"{ACTION_PREFIX}{move.name}",
             "applications": list(queryset),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,

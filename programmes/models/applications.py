@@ -431,7 +431,8 @@ class ApplicationEvent(models.Model):
         indexes = [models.Index(fields=["application", "at"], name="event_application_at")]
 
     def __str__(self):
-        return f"{self.application_id}: {self.from_status} → {self.to_status}"
+        change = f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+        return f"{self.application_id}: {change}"
 
 
 def attachment_path(instance, filename):

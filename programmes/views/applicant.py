@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.confirm import confirmation, is_confirmed
 from core.navigation import redirect_next, safe_next, with_next
 
 from .. import access
@@ -43,7 +44,6 @@ from ..workflow import (
     filing_move,
     filing_problems,
 )
-from .confirm import confirmation, is_confirmed
 
 # The moves an applicant makes from the portal; the workflow says when each is open.
 APPLICANT_MOVES = {name for name, move in MOVES.items() if Actor.APPLICANT in move.actors}

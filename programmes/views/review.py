@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.confirm import confirmation, is_confirmed
 from core.navigation import redirect_next, safe_next, with_next
 from core.values import parse_money
 
@@ -61,7 +62,6 @@ from ..services.reviews import (
 )
 from ..services.workflow import application_move, available_moves, held_back_moves
 from ..workflow import MOVES, Status, reward_rule
-from .confirm import confirmation, is_confirmed
 
 COUNTY_DECISIONS = {name for name, _label in CountyDecisionForm.ACTIONS}
 

@@ -4,6 +4,7 @@ nothing; a made one is on the record's timeline and in the audit trail, and its
 receivers run in its transaction."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.test.utils import isolate_apps
 
@@ -11,7 +12,11 @@ from core.flows import Flow, Step, StepRefused, StepStale
 from core.models import AuditEntry, FlowEvent
 from tests import factories
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# transaction=True: the test models' tables are created and dropped by a schema editor,
+# which SQLite refuses inside a transaction. serialized_rollback: the flush afterwards
+# leaves the tables empty for the next transactional test to reload, as every other
+# transactional test here expects (a flush without it recreates the content types).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 # A model of the test only, in a registry of its own; its table lives while a test runs.
@@ -74,11 +79,15 @@ FLOW = Flow(
 
 @pytest.fixture
 def tickets():
+    # The timeline names the model by its content type: a row each test makes afresh,
+    # since the flush between tests empties the table the cache would point into.
+    ContentType.objects.clear_cache()
     with connection.schema_editor() as editor:
         editor.create_model(Ticket)
     yield
     with connection.schema_editor() as editor:
         editor.delete_model(Ticket)
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture

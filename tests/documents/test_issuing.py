@@ -139,7 +139,8 @@ def test_the_admin_bulk_action_opens_the_notice_as_one_batch(
         application_in(product_call, owner, Status.APPROVED)
         for owner in (enterprise, other_enterprise)
     ]
-    request = RequestFactory().post("/admin/programmes/application/")
+    # "post": the confirmation page's answer, for a move that cannot be undone.
+    request = RequestFactory().post("/admin/programmes/application/", {"post": "yes"})
     request.user = staff_member
     request.session = {}
     request._messages = FallbackStorage(request)

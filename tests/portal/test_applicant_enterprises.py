@@ -24,6 +24,9 @@ def industry():
     return factories.IndustryFactory()
 
 
+CONFIRMED = {"confirmed": "yes"}
+
+
 def registration_data(region, industry, **overrides):
     return {
         "name": "嘉兴新材料科技有限公司",
@@ -136,7 +139,9 @@ def test_second_member_waits_for_approval_then_acts_for_the_enterprise(
     profile = client.get(reverse("enterprises:profile", args=[enterprise.pk]))
     assert "newcomer@example.com" in profile.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        approve = client.post(reverse("enterprises:membership-approve", args=[membership.pk]))
+        approve = client.post(
+            reverse("enterprises:membership-approve", args=[membership.pk]), CONFIRMED
+        )
 
     assert approve.status_code == 302
     assert mail.outbox[-1].to == ["newcomer@example.com"]
@@ -151,17 +156,34 @@ def test_staff_may_approve_a_membership(client, enterprise, newcomer, staff):
     membership = Membership.objects.create(user=newcomer, enterprise=enterprise)
     client.force_login(staff)
 
-    client.post(reverse("enterprises:membership-approve", args=[membership.pk]))
+    client.post(reverse("enterprises:membership-approve", args=[membership.pk]), CONFIRMED)
 
     membership.refresh_from_db()
     assert membership.status == Membership.Status.APPROVED
+
+
+def test_approving_and_declining_name_the_consequence_first_and_change_nothing(
+    client, enterprise, applicant, newcomer
+):
+    membership = Membership.objects.create(user=newcomer, enterprise=enterprise)
+    client.force_login(applicant)
+
+    approve = client.post(reverse("enterprises:membership-approve", args=[membership.pk]))
+    decline = client.post(reverse("enterprises:membership-decline", args=[membership.pk]))
+
+    assert "may then see and file every application" in approve.content.decode()
+    assert "they would have to ask again" in decline.content.decode()
+    for page in (approve, decline):
+        assert 'name="confirmed" value="yes"' in page.content.decode()
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.PENDING
 
 
 def test_declining_removes_the_request(client, enterprise, applicant, newcomer):
     membership = Membership.objects.create(user=newcomer, enterprise=enterprise)
     client.force_login(applicant)
 
-    client.post(reverse("enterprises:membership-decline", args=[membership.pk]))
+    client.post(reverse("enterprises:membership-decline", args=[membership.pk]), CONFIRMED)
 
     assert not Membership.objects.filter(pk=membership.pk).exists()
 
@@ -172,7 +194,9 @@ def test_members_of_another_enterprise_cannot_approve(
     membership = Membership.objects.create(user=newcomer, enterprise=enterprise)
     client.force_login(other_applicant)
 
-    response = client.post(reverse("enterprises:membership-approve", args=[membership.pk]))
+    response = client.post(
+        reverse("enterprises:membership-approve", args=[membership.pk]), CONFIRMED
+    )
 
     assert response.status_code == 404
     membership.refresh_from_db()
@@ -183,7 +207,9 @@ def test_a_pending_member_cannot_approve_themselves(client, enterprise, newcomer
     membership = Membership.objects.create(user=newcomer, enterprise=enterprise)
     client.force_login(newcomer)
 
-    response = client.post(reverse("enterprises:membership-approve", args=[membership.pk]))
+    response = client.post(
+        reverse("enterprises:membership-approve", args=[membership.pk]), CONFIRMED
+    )
 
     assert response.status_code == 404
     membership.refresh_from_db()

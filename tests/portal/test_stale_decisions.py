@@ -96,7 +96,12 @@ def test_the_admin_page_sends_the_status_it_showed_and_a_stale_decision_is_refus
     approved_by(colleague, reviewed)
     response = client.post(
         reverse("admin:programmes_application_move", args=[reviewed.pk]),
-        {"move": "reject", "comment": "材料不实", "expected_status": "reviewed"},
+        {
+            "move": "reject",
+            "comment": "材料不实",
+            "expected_status": "reviewed",
+            "confirmed": "yes",
+        },
         follow=True,
     )
 

@@ -425,9 +425,28 @@ def test_change_page_offers_the_moves_the_user_may_make(client, officer, submitt
     assert 'value="recommend"' in response.content.decode()
 
 
+def test_workflow_button_names_the_consequence_first_and_changes_nothing(
+    client, officer, submitted
+):
+    client.force_login(officer)
+    response = client.post(
+        move_url(submitted),
+        {"move": "recommend", "comment": "材料齐全", "expected_status": "submitted"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "takes one place of the county&#x27;s quota" in html
+    # What was typed is carried to the confirming button.
+    assert 'name="comment" value="材料齐全"' in html
+    assert 'name="confirmed" value="yes"' in html
+    submitted.refresh_from_db()
+    assert submitted.status == Status.SUBMITTED
+    assert not submitted.events.exists()
+
+
 def test_workflow_button_makes_the_move(client, officer, submitted):
     client.force_login(officer)
-    response = client.post(move_url(submitted), {"move": "recommend"})
+    response = client.post(move_url(submitted), {"move": "recommend", "confirmed": "yes"})
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == Status.RECOMMENDED
@@ -452,12 +471,12 @@ def test_workflow_button_reports_a_refused_move_and_changes_nothing(client, offi
 
 def test_workflow_button_needs_a_comment_where_the_move_does(client, officer, submitted):
     client.force_login(officer)
-    client.post(move_url(submitted), {"move": "return_for_revision"})
+    client.post(move_url(submitted), {"move": "return_for_revision", "confirmed": "yes"})
     submitted.refresh_from_db()
     assert submitted.status == Status.SUBMITTED
     client.post(
         move_url(submitted),
-        {"move": "return_for_revision", "comment": "Test report missing"},
+        {"move": "return_for_revision", "comment": "Test report missing", "confirmed": "yes"},
     )
     submitted.refresh_from_db()
     assert submitted.status == Status.RETURNED
@@ -498,7 +517,7 @@ def test_bulk_action_moves_the_allowed_and_reports_the_refused(client, staff, ca
         call=call, enterprise=enterprise, status=Status.SUBMITTED, title="Too early"
     )
     client.force_login(staff)
-    response = run_action(client, "workflow_accept", [*ready, early], index=0)
+    response = run_action(client, "workflow_accept", [*ready, early], index=0, post="yes")
     assert response.status_code == 302
     for application in ready:
         application.refresh_from_db()
@@ -508,6 +527,22 @@ def test_bulk_action_moves_the_allowed_and_reports_the_refused(client, staff, ca
     messages = messages_of(response)
     assert any("“Too early” was not changed" in message for message in messages)
     assert sum("is now “Accepted by bureau”" in message for message in messages) == 2
+
+
+def test_bulk_action_names_the_consequence_before_a_move_that_cannot_be_undone(
+    client, staff, call, enterprise
+):
+    ready = factories.ApplicationFactory(
+        call=call, enterprise=enterprise, status=Status.RECOMMENDED
+    )
+    client.force_login(staff)
+
+    confirmation = run_action(client, "workflow_accept", [ready], index=0)
+
+    assert confirmation.status_code == 200
+    assert "It can no longer be returned to the applicant." in confirmation.content.decode()
+    ready.refresh_from_db()
+    assert ready.status == Status.RECOMMENDED
 
 
 def test_bulk_action_asks_for_the_comment_a_move_requires(client, staff, call, enterprise):
@@ -547,7 +582,7 @@ def test_officer_bulk_actions_are_the_county_moves_and_stay_in_jurisdiction(
     assert "workflow_accept" not in actions
     assert "delete_selected" not in actions
 
-    run_action(client, "workflow_recommend", [submitted, elsewhere], index=0)
+    run_action(client, "workflow_recommend", [submitted, elsewhere], index=0, post="yes")
     submitted.refresh_from_db()
     elsewhere.refresh_from_db()
     assert submitted.status == Status.RECOMMENDED
@@ -562,7 +597,7 @@ def test_bulk_recommend_respects_the_county_quota(client, officer, call, enterpr
         for _ in range(2)
     ]
     client.force_login(officer)
-    response = run_action(client, "workflow_recommend", applications, index=0)
+    response = run_action(client, "workflow_recommend", applications, index=0, post="yes")
     statuses = sorted(
         Application.objects.filter(pk__in=[a.pk for a in applications]).values_list(
             "status", flat=True

@@ -47,7 +47,7 @@ def through_the_api(user, application, move, comment=""):
 def through_the_admin_button(user, application, move, comment=""):
     response = signed_in(user).post(
         reverse("admin:programmes_application_move", args=[application.pk]),
-        {"move": move, "comment": comment},
+        {"move": move, "comment": comment, "confirmed": "yes"},
     )
     return messages_of(response)
 

@@ -186,7 +186,15 @@ def test_the_admin_grant_form_offers_the_rule_and_takes_another_award_with_a_rea
     assert "3000000" in page.text.replace(",", "").replace(".00", "")
 
     url = reverse("admin:programmes_application_move", args=[institute.pk])
-    client.post(url, {"move": "grant", "award": "250万元", "expected_status": "in_public_notice"})
+    client.post(
+        url,
+        {
+            "move": "grant",
+            "award": "250万元",
+            "expected_status": "in_public_notice",
+            "confirmed": "yes",
+        },
+    )
     institute.refresh_from_db()
     assert institute.status == Status.IN_PUBLIC_NOTICE
 
@@ -197,6 +205,7 @@ def test_the_admin_grant_form_offers_the_rule_and_takes_another_award_with_a_rea
             "award": "250万元",
             "award_reason": "按比例核减",
             "expected_status": "in_public_notice",
+            "confirmed": "yes",
         },
     )
     institute.refresh_from_db()

@@ -8,7 +8,7 @@ everything as it was. It needs no JavaScript.
 
 from django.shortcuts import render
 
-from core.navigation import safe_next
+from .navigation import safe_next
 
 CONFIRMED = "confirmed"
 #: Fields never carried over: the form's token is issued afresh, the answer is the button.
