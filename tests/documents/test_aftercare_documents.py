@@ -25,7 +25,7 @@ from documents.services import document_reissue
 from tests.aftercare import conftest as aftercare
 
 from .conftest import read_pdf
-from .test_rendering import pages
+from .test_rendering import pages, red_share
 
 pytestmark = pytest.mark.django_db
 
@@ -151,9 +151,14 @@ def test_ordering_a_claw_back_issues_the_claw_back_notice_with_its_reason(
     assert document.application == funded_project
     assert document.content["record"] == ["aftercare.clawback", claw_back.pk]
     data = document.pdf.read()
-    # One page (artifacts/documents/claw-back-notice.png).
-    assert len(pages(data, tmp_path, "claw-back-notice")) == 1
+    # One page (artifacts/documents/claw-back-notice.png): the red header on top, the seal
+    # over the date below it.
+    (page,) = pages(data, tmp_path, "claw-back-notice")
+    width, height = page.size
+    assert red_share(page, (0, 0, width, height // 5)) > 0.01
+    assert red_share(page, (width // 3, height // 5, width, height)) > 0.004
     text = read_pdf(data)
+    assert f"/verify/{document.code}/" in text
     for expected in (
         document.number,
         funded_project.enterprise.name,
