@@ -65,9 +65,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 
 
 def may(user, capability: str) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and holds_any(
-        user, CAPABILITIES[capability]
-    )
+    return user.is_authenticated and holds_any(user, CAPABILITIES[capability])
 
 
 def can_import(user, model) -> bool:
@@ -111,7 +109,7 @@ def problem_scope(user) -> Q | None:
         return None
     if is_applicant(user):
         condition |= Q(enterprise_id__in=member_enterprise_ids(user))
-    if getattr(user, "is_authenticated", False):
+    if user.is_authenticated:
         condition |= Q(owner_id=user.pk)
     return condition
 

@@ -90,6 +90,19 @@ def events_by_year(*, user) -> list[dict]:
     ]
 
 
+def with_settled_counts(platforms):
+    """``platforms`` with the enterprises settled now (``settled_on_record``) and the
+    technological ones among them (``technological_on_record``), counted in the same
+    query: the API's list reads them for every platform at once."""
+    now = Q(settlements__left_on__isnull=True)
+    return platforms.annotate(
+        settled_on_record=Count("settlements", filter=now, distinct=True),
+        technological_on_record=Count(
+            "settlements", filter=now & Q(settlements__technological=True), distinct=True
+        ),
+    )
+
+
 def platform_progress(platform) -> dict:
     """Settled enterprises on record (now, and technological) beside the announced counts,
     and the settlements since the target's start against the projects targeted."""

@@ -4,7 +4,6 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from ..models import Event, EventPresentation, Platform, Problem, ServiceCase
-from ..stats import platform_progress
 
 SERVICECASE_EXAMPLE = {
     "id": 12,
@@ -122,8 +121,9 @@ PLATFORM_EXAMPLE = {
 )
 class PlatformSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    settled_on_record = serializers.SerializerMethodField()
-    technological_on_record = serializers.SerializerMethodField()
+    # Counted with the list's query (``stats.with_settled_counts``).
+    settled_on_record = serializers.IntegerField(read_only=True)
+    technological_on_record = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Platform
@@ -143,12 +143,6 @@ class PlatformSerializer(serializers.ModelSerializer):
             "target_from",
             "source",
         ]
-
-    def get_settled_on_record(self, platform) -> int:
-        return platform_progress(platform)["settled_on_record"]
-
-    def get_technological_on_record(self, platform) -> int:
-        return platform_progress(platform)["technological_on_record"]
 
 
 class PresentationSerializer(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ from rest_framework import viewsets
 
 from .. import access
 from ..models import Event, Platform, Problem, ServiceCase
+from ..stats import with_settled_counts
 from .filters import EventFilter, PlatformFilter, ProblemFilter, ServiceCaseFilter
 from .serializers import (
     EventSerializer,
@@ -79,7 +80,7 @@ class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Platform.objects.none()
-        return access.platform_list(user=self.request.user)
+        return with_settled_counts(access.platform_list(user=self.request.user))
 
 
 @_scoped(

@@ -4,8 +4,11 @@ added or dropped, a condition widened or narrowed) fails one of these tests."""
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 
+from core import roles
+from core.flows import StepContext
+from enterprises.models import Membership
 from services import access
 from services.models import (
     AnnouncedFigure,
@@ -243,3 +246,26 @@ def test_steps_taken_are_recorded_while_open_by_the_desk_or_the_owner(people, re
         expected = status in {Status.OPEN, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED}
         assert access.can_record_action(people["staff"], problem) == expected
         assert access.can_record_action(owner, problem) == expected
+
+
+def test_an_officer_who_is_also_a_member_sees_both_sides(records, officer, other_enterprise):
+    """The conditions add up: the county's rows, and those of the enterprise they act for."""
+    officer.groups.add(Group.objects.get(name=roles.APPLICANTS))
+    Membership.objects.create(
+        user=officer,
+        enterprise=other_enterprise,
+        role=Membership.Role.OWNER,
+        status=Membership.Status.APPROVED,
+    )
+    both = {"ours", "theirs"}
+    assert seen(each(records, "problem"), access.problem_list(user=officer)) == both
+    assert seen(each(records, "financing"), access.financing_list(user=officer)) == both
+    assert seen(each(records, "case"), access.case_list(user=officer)) == {"ours"}
+
+
+def test_assigning_without_a_department_says_what_to_name(records, staff):
+    problem = records["ours"]["problem"]
+    refusal = PROBLEM_FLOW.guard_refusal(
+        problem, PROBLEM_FLOW.step("assign"), StepContext(actor=staff)
+    )
+    assert refusal == ["Name the department that owns the problem before assigning it."]
