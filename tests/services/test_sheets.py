@@ -78,7 +78,7 @@ def enterprises(region):
 def visit_rows(enterprises, count=200):
     """``count`` visits, ten per enterprise on ten different days, as a county sends them:
     a title row, then the header, then the data."""
-    rows = [["2024年象山县企业走访情况表"], CASE_HEADER]
+    rows = [["2024年象山县企业走访情况表"], list(CASE_HEADER)]
     for n in range(count):
         enterprise = enterprises[n % len(enterprises)]
         day = FIRST_DAY + timedelta(days=n // len(enterprises))
@@ -238,7 +238,8 @@ def test_cases_export_and_import_back_unchanged(tmp_path, enterprises):
     )
     rows[1] += ["服务计划", "地点"]
     rows[2] += ["xiangshan-2020", "-B座会议室"]  # a cell an exported sheet must not run
-    assert run_import("service-cases", write_xlsx(tmp_path / "in.xlsx", rows))[0] == 0
+    status, output = run_import("service-cases", write_xlsx(tmp_path / "in.xlsx", rows))
+    assert status == 0, output
     before = sorted(ServiceCase.objects.values_list(*KEPT))
     assert ServiceCase.objects.get(plan=plan).place == "-B座会议室"
 
@@ -270,7 +271,7 @@ def jiaxing(region):
 
 def event_rows(enterprises):
     return [
-        EVENT_HEADER,
+        list(EVENT_HEADER),
         [
             "新产品新技术发布会",
             "2020年4月新产品新技术发布会",
