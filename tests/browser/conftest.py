@@ -91,6 +91,11 @@ def log_in(page, identifier, password=PASSWORD):
         page.locator("main form button[type=submit]").click()
 
 
+def language_button(code):
+    """The header's button that switches the pages to the language ``code``."""
+    return f"#language-switch button[value={code}]"
+
+
 def confirm(page):
     """Answer the page that names the consequence of a step which cannot be undone."""
     assert page.locator("#consequence").is_visible()

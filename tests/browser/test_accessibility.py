@@ -25,7 +25,7 @@ from programmes.models import Call
 from programmes.services.reviews import experts_assign_bulk
 from programmes.services.workflow import application_move
 from tests import factories
-from tests.browser.conftest import log_in
+from tests.browser.conftest import language_button, log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -213,7 +213,7 @@ def test_no_serious_or_critical_violation_on_any_page(new_page, records, languag
         page.goto("/accounts/login/")
         if language != "en":
             with page.expect_navigation():
-                page.select_option("#language-select", language)
+                page.click(language_button(language))
         if visitor == "admin":
             log_in(page, setup_demo.ADMIN_USERNAME, setup_demo.ADMIN_PASSWORD)
         elif visitor != "public":
