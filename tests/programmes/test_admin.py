@@ -960,7 +960,7 @@ def test_admin_pages_carry_the_language_switch(client, staff):
     # One button: the other language, named in itself; pressing it is the only switch.
     assert 'name="language" value="zh-hans" lang="zh-hans"' in page
     assert 'value="en"' not in page
-    assert 'data-autosubmit' not in page
+    assert "data-autosubmit" not in page
 
 
 def test_switching_the_language_in_admin_serves_admin_in_chinese(client, staff):
