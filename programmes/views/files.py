@@ -1,7 +1,11 @@
-"""Private files: every download and preview is checked against the acting user's scope."""
+"""Private files: every download and preview is checked against the acting user's scope,
+and each one served is an audit entry (who took which file, and how)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
+
+from core.audit import audit_record
+from core.models import AuditEntry
 
 from ..access import attachment_list
 from ..services.attachments import PDF, preview_type
@@ -16,8 +20,9 @@ PREVIEW_POLICY = {
 }
 
 
-def _open_in_scope(request, pk):
-    """The attachment ``pk`` and its open file, if the user may see its application.
+def _open_in_scope(request, pk, *, via: str):
+    """The attachment ``pk`` and its open file, if the user may see its application; the
+    file handed out is audited.
 
     404, not 403, when not: the existence of another enterprise's file is not disclosed.
     """
@@ -25,16 +30,24 @@ def _open_in_scope(request, pk):
     if attachment is None:
         raise Http404
     try:
-        return attachment, attachment.file.open("rb")
+        handle = attachment.file.open("rb")
     except FileNotFoundError:
         # The row outlived its file (restored database, cleaned volume): a 404, not a 500.
         raise Http404 from None
+    audit_record(
+        action=AuditEntry.Action.EXPORT,
+        actor=request.user,
+        obj=attachment,
+        detail=f"attachment of application {attachment.application_id} via {via}",
+        request=request,
+    )
+    return attachment, handle
 
 
 @login_required
 def attachment_download(request, pk):
     """Hand out a private file to a user who may see its application, and to nobody else."""
-    attachment, handle = _open_in_scope(request, pk)
+    attachment, handle = _open_in_scope(request, pk, via="portal download")
     response = FileResponse(
         handle,
         as_attachment=True,
@@ -52,7 +65,7 @@ def attachment_preview(request, pk):
     The type is the one recorded at upload and read again from the file's first bytes;
     anything else (a spreadsheet, a file whose content disagrees) has no preview.
     """
-    attachment, handle = _open_in_scope(request, pk)
+    attachment, handle = _open_in_scope(request, pk, via="portal preview")
     file_type = preview_type(attachment.content_type, handle)
     if file_type is None:
         handle.close()

@@ -220,6 +220,24 @@ def test_a_refused_file_download_is_audited(client, other_applicant, enterprise)
     assert entry.object_type == "programmes:attachment-download"
 
 
+def test_each_file_handed_out_is_audited_with_who_took_it_and_how(client, applicant, enterprise):
+    attachment = attach(factories.ApplicationFactory(enterprise=enterprise), "报告.pdf")
+    client.force_login(applicant)
+
+    download = client.get(reverse("programmes:attachment-download", args=[attachment.pk]))
+    preview = client.get(reverse("programmes:attachment-preview", args=[attachment.pk]))
+
+    assert (download.status_code, preview.status_code) == (200, 200)
+    taken = entries(Action.EXPORT)
+    assert [(entry.actor, entry.object_id) for entry in taken] == [
+        (applicant, str(attachment.pk))
+    ] * 2
+    assert sorted(entry.detail.rsplit(" via ", 1)[1] for entry in taken) == [
+        "portal download",
+        "portal preview",
+    ]
+
+
 def test_a_refused_api_call_is_audited(api_client_for, applicant, other_enterprise):
     foreign = factories.ApplicationFactory(enterprise=other_enterprise)
     client = api_client_for(applicant)
