@@ -83,7 +83,10 @@ def _acceptance_opinion(subject: Subject, body: IssuingBody) -> dict:
         "table": _facts(
             application,
             [
-                [_("Self-assessed score"), str(obligation.self_score or "")],
+                [
+                    _("Self-assessed score"),
+                    "" if obligation.self_score is None else str(obligation.self_score),
+                ],
                 [_("Acceptance result"), _("Passed") if passed else _("Not passed")],
             ],
         ),

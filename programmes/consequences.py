@@ -104,6 +104,19 @@ def needs_confirmation(move: Move) -> bool:
     return not can_be_undone(move)
 
 
+def asks_first(move: Move, *, comment: str, award=None, award_reason: str = "") -> bool:
+    """Whether a form asks for the confirmation before making ``move`` with what was typed.
+
+    A move missing its comment, or a grant's other award missing its reason, is not asked
+    about: the service refuses it at once, saying why, so nobody confirms a move that cannot
+    be made."""
+    if not needs_confirmation(move):
+        return False
+    if move.comment_required and not comment.strip():
+        return False
+    return award is None or bool(award_reason.strip())
+
+
 def move_consequence(move: Move) -> str:
     """The consequence of ``move``, said before it is made."""
     return str(MOVE_CONSEQUENCES[move.name])

@@ -10,7 +10,8 @@ bottom:
    user may see, and the list it gives: staff see everything; a county officer the cases,
    problems and financing of the enterprises in the regions they cover; an enterprise's
    approved members its problems and financing; a problem's owner that problem. Platforms,
-   events and plans are public facts every signed-in user reads. The per-row answers
+   events and plans are public facts that staff, county officers and applicants read
+   (experts, who only score, do not). The per-row answers
    (``can_*``) are derived from the same conditions (``row_allowed``);
 3. the problem workflow's actors (``services.workflow``): who is ``desk``, ``owner`` or
    ``enterprise`` for a problem.

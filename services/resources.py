@@ -344,8 +344,11 @@ class ServiceCaseResource(_EnterpriseColumns, SheetResource):
     def begin_import(self, context):
         self._begin_enterprises(context)
         programmes = []
-        for pk, code, names in Programme.objects.values_list("pk", "code", "name"):
-            programmes += [(clean_code(code), pk), (match_key(names), pk)]
+        # By code, or by its name in either language, whatever the importer reads.
+        names = Programme.objects.values_list("pk", "code", "name_zh_hans", "name_en")
+        for pk, code, *texts in names:
+            programmes += [(clean_code(code), pk)]
+            programmes += [(match_key(text), pk) for text in texts if text]
         plans = []
         for pk, code, title in Plan.objects.values_list("pk", "code", "title"):
             plans += [(clean_code(code), pk), (match_key(title), pk)]

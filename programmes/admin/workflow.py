@@ -20,7 +20,7 @@ from core.confirm import CONFIRMED, is_confirmed
 from core.values import parse_money
 
 from .. import access
-from ..consequences import move_consequence, needs_confirmation
+from ..consequences import asks_first, move_consequence, needs_confirmation
 from ..hooks import moves_batch
 from ..services.workflow import application_move, available_moves, held_back_moves
 from ..workflow import MOVES, Move, reward_rule
@@ -97,8 +97,13 @@ class WorkflowAdminMixin:
         move = MOVES.get(request.POST.get("move", ""))
         if (
             move is not None
-            and needs_confirmation(move)
             and not is_confirmed(request)
+            and asks_first(
+                move,
+                comment=request.POST.get("comment", ""),
+                award=award if move.name == "grant" else None,
+                award_reason=request.POST.get("award_reason", ""),
+            )
             and move in available_moves(application=application, user=request.user)
         ):
             # Nothing is made yet: the page names the consequence and carries what was typed.

@@ -2,6 +2,7 @@
 ``next`` that brings a person back to where they came from (their inbox)."""
 
 from django import template
+from django.contrib import admin
 from django.utils.html import format_html
 
 from core import navigation
@@ -22,6 +23,13 @@ def portal_roles(user):
         "expert": access.may(user, "use_expert_desk"),
         "applicant": access.may(user, "use_applicant_pages"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def may_open_admin(context) -> bool:
+    """Whether the admin lets this request in: asked of the admin site itself."""
+    request = context.get("request")
+    return request is not None and admin.site.has_permission(request)
 
 
 @register.simple_tag

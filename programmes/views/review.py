@@ -25,8 +25,8 @@ from ..consequences import (
     DECLARE_CONFLICT,
     DECLARE_NO_CONFLICT,
     SCORE_SHEET_SUBMIT,
+    asks_first,
     move_consequence,
-    needs_confirmation,
 )
 from ..forms_review import (
     BulkAssignForm,
@@ -166,7 +166,7 @@ def county_decide_view(request, pk):
         return response
     action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
     expected_status = form.cleaned_data["expected_status"]
-    if needs_confirmation(MOVES[action]) and not is_confirmed(request):
+    if asks_first(MOVES[action], comment=comment) and not is_confirmed(request):
         return _move_confirmation(
             request,
             application,
@@ -565,11 +565,10 @@ def desk_move_view(request, pk):
             messages.error(request, _error_text(error))
             return redirect(with_next(here, safe_next(request)))
         award_reason = request.POST.get("award_reason", "").strip()
-    # A move missing its comment, or an award its reason, is refused by the service below,
-    # with no question asked.
-    comment_given = bool(form.cleaned_data["comment"].strip()) or not move.comment_required
-    comment_given = comment_given and (award is None or bool(award_reason))
-    if needs_confirmation(move) and comment_given and not is_confirmed(request):
+    asked = asks_first(
+        move, comment=form.cleaned_data["comment"], award=award, award_reason=award_reason
+    )
+    if asked and not is_confirmed(request):
         award_detail = (_("Award: %(amount)s yuan") % {"amount": award}, award_reason)
         return _move_confirmation(
             request,

@@ -112,3 +112,4 @@ def test_an_award_that_is_not_an_amount_is_refused_with_a_message(client, staff,
     assert response.redirect_chain[-1][0].startswith(
         reverse("review:desk-application", args=[noticed.pk])
     )
+    assert "“四十万” is not an amount of money" in response.content.decode()

@@ -70,6 +70,17 @@ def test_the_admin_login_keeps_a_next_it_was_given(client, staff):
     assert f'name="next" value="{admin_index}"' in form.content.decode()
 
 
+def test_the_header_links_the_admin_for_whom_the_admin_lets_in(client, staff, officer, applicant):
+    link = f'href="{reverse("admin:index")}"'
+    shown = {}
+    for name, user in (("staff", staff), ("officer", officer), ("applicant", applicant)):
+        client.force_login(user)
+        shown[name] = link in client.get(INBOX).content.decode()
+        assert shown[name] == (client.get(reverse("admin:index")).status_code == 200)
+
+    assert shown == {"staff": True, "officer": True, "applicant": False}
+
+
 def test_the_inbox_asks_for_sign_in(client):
     response = client.get(INBOX)
 

@@ -471,7 +471,10 @@ def test_workflow_button_reports_a_refused_move_and_changes_nothing(client, offi
 
 def test_workflow_button_needs_a_comment_where_the_move_does(client, officer, submitted):
     client.force_login(officer)
-    client.post(move_url(submitted), {"move": "return_for_revision", "confirmed": "yes"})
+    # Not asked to confirm a move that cannot be made: refused at once, saying why.
+    refused = client.post(move_url(submitted), {"move": "return_for_revision", "comment": " "})
+    assert refused.status_code == 302
+    assert any("needs a comment" in message for message in messages_of(refused))
     submitted.refresh_from_db()
     assert submitted.status == Status.SUBMITTED
     client.post(

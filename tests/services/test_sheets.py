@@ -10,6 +10,7 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from core.models import ImportRecord
@@ -187,6 +188,27 @@ def test_english_headers_and_names_without_codes_are_read(tmp_path, enterprises)
         ("diagnosis", date(2024, 5, 20), plan.pk),
         ("inspection", date(2024, 5, 21), plan.pk),
     ]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_programme_is_read_by_its_name_in_either_language_whatever_the_importer_reads(
+    tmp_path, enterprises, language
+):
+    programme = factories.ProgrammeFactory(name_zh_hans="茧丝绸项目", name_en="Silk projects")
+    path = write_xlsx(
+        tmp_path / "cases.xlsx",
+        [
+            ["kind", "enterprise_name", "held_on", "department", "conducted_by", "programme"],
+            ["visit", enterprises[0].name, "2024-05-20", "企业服务科", "张三", "茧丝绸项目"],
+            ["visit", enterprises[1].name, "2024-05-20", "企业服务科", "张三", "Silk projects"],
+        ],
+    )
+
+    with translation.override(language):
+        status, output = run_import("service-cases", path)
+
+    assert status == 0, output
+    assert set(ServiceCase.objects.values_list("programme", flat=True)) == {programme.pk}
 
 
 def test_a_sheet_imported_again_adds_nothing_and_a_changed_cell_updates(tmp_path, enterprises):

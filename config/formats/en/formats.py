@@ -1,6 +1,7 @@
 """English: dates as 2027-02-02, times as 14:30."""
 
 DATE_FORMAT = "Y-m-d"
+YEAR_MONTH_FORMAT = "Y-m"
 SHORT_DATE_FORMAT = "Y-m-d"
 TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "Y-m-d H:i"

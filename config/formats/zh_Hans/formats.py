@@ -4,6 +4,7 @@ A form writes a date into its field as 2027年02月02日 (``strftime`` has no un
 portable to every platform); reading accepts 2027年2月2日 as well, and the ISO form."""
 
 DATE_FORMAT = "Y年n月j日"
+YEAR_MONTH_FORMAT = "Y年n月"
 SHORT_DATE_FORMAT = "Y年n月j日"
 TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "Y年n月j日 H:i"
