@@ -92,7 +92,8 @@ def test_a_submit_does_not_wait_for_the_mail_server_and_its_email_waits_in_the_q
 
     started = time.monotonic()
     response = client.post(
-        reverse("programmes:application-action", args=[application.pk]), {"action": "submit"}
+        reverse("programmes:application-action", args=[application.pk]),
+        {"action": "submit", "confirmed": "yes"},
     )
     elapsed = time.monotonic() - started
 
