@@ -409,15 +409,24 @@ class ServiceCaseResource(_EnterpriseColumns, SheetResource):
         candidates = [row for row in candidates if not row.problems]
         enterprise_ids = {row.values["enterprise_id"] for row in candidates}
         days = {row.values["held_on"] for row in candidates}
-        on_record = {
-            (case.enterprise_id, case.kind, case.held_on, case.department.strip()): case
-            for case in ServiceCase.objects.filter(
-                enterprise_id__in=enterprise_ids, held_on__in=days
-            )
-        }
+        on_record = {}
+        for case in ServiceCase.objects.filter(enterprise_id__in=enterprise_ids, held_on__in=days):
+            key = (case.enterprise_id, case.kind, case.held_on, case.department.strip())
+            # Two cases on record answering one row: which to update is not the sheet's call.
+            on_record[key] = AMBIGUOUS if key in on_record else case
         for row in candidates:
             values = row.values
             existing = on_record.get(self._key(values))
+            if existing is AMBIGUOUS:
+                row.add_problem(
+                    layout,
+                    "held_on",
+                    _(
+                        "two cases on record have this enterprise, kind, date and department: "
+                        "correct them in admin first."
+                    ),
+                )
+                continue
             if existing is None:
                 case = ServiceCase(
                     kind=values["kind"],
@@ -681,11 +690,21 @@ class EventResource(_EnterpriseColumns, SheetResource):
             for event in Event.objects.filter(held_on__in={day for _title, day in keys}):
                 key = (match_key(event.title), event.held_on)
                 if key in keys:
-                    cache["events"][key] = {"event": event, "given": {}, "changed": set()}
+                    # Two events on record answering one title and day: neither is guessed.
+                    found = cache["events"].get(key)
+                    cache["events"][key] = (
+                        AMBIGUOUS
+                        if found is not None
+                        else {"event": event, "given": {}, "changed": set()}
+                    )
         cache["presentations"] = {
             (p.event_id, p.enterprise_id): p
             for p in EventPresentation.objects.filter(
-                event__in=[e["event"] for e in cache["events"].values() if e["event"].pk],
+                event__in=[
+                    e["event"]
+                    for e in cache["events"].values()
+                    if e is not AMBIGUOUS and e["event"].pk
+                ],
                 enterprise_id__in={row.values.get("enterprise_id") for row in candidates},
             )
         }
@@ -700,6 +719,13 @@ class EventResource(_EnterpriseColumns, SheetResource):
         values = row.values
         key = self._key(values)
         entry = cache["events"].get(key)
+        if entry is AMBIGUOUS:
+            row.add_problem(
+                layout,
+                "title",
+                _("two events on record have this title and date: correct them in admin first."),
+            )
+            return
         action = UNCHANGED
         fields = ("kind", "region_id", *self.EVENT_FIELDS)
         if entry is None:

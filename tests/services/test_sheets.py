@@ -225,6 +225,44 @@ def test_a_sheet_imported_again_adds_nothing_and_a_changed_cell_updates(tmp_path
     assert ServiceCase.objects.filter(summary="补充：已对接银行").count() == 1
 
 
+def test_a_row_two_cases_on_record_answer_is_refused_and_neither_is_changed(
+    tmp_path, enterprises
+):
+    rows = visit_rows(enterprises, count=3)
+    assert run_import("service-cases", write_xlsx(tmp_path / "visits.xlsx", rows))[0] == 0
+    twin = ServiceCase.objects.get(summary="第2次走访：了解用工和融资情况")
+    twin.pk = None
+    twin.summary = "另一条同日记录"
+    twin.save()
+
+    rows[3][7] = "补充：已对接银行"
+    status, output = run_import("service-cases", write_xlsx(tmp_path / "again.xlsx", rows))
+
+    assert status == 1
+    assert "Row 4" in output and "two cases on record" in output
+    assert not ServiceCase.objects.filter(summary="补充：已对接银行").exists()
+
+
+def test_a_row_two_events_on_record_answer_is_refused(tmp_path, jiaxing, enterprises):
+    for _ in range(2):
+        Event.objects.create(
+            kind=Event.Kind.CHAIN_DOCKING,
+            title="New Materials Chain Docking",
+            held_on=date(2020, 5, 8),
+            region=jiaxing,
+        )
+    rows = [
+        ["kind", "title", "held_on", "region", "deals_signed", "enterprise_name"],
+        ["chain_docking", "New Materials Chain Docking", "2020-05-08", "嘉兴市", 12, ""],
+    ]
+
+    status, output = run_import("events", write_xlsx(tmp_path / "docking.xlsx", rows))
+
+    assert status == 1
+    assert "two events on record" in output
+    assert set(Event.objects.values_list("deals_signed", flat=True)) == {None}
+
+
 def test_duplicate_rows_and_empty_required_cells_are_refused(tmp_path, enterprises):
     rows = visit_rows(enterprises, count=3)
     rows.append(list(rows[2]))  # the first visit (row 3) again, as row 6
