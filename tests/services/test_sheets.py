@@ -225,9 +225,7 @@ def test_a_sheet_imported_again_adds_nothing_and_a_changed_cell_updates(tmp_path
     assert ServiceCase.objects.filter(summary="补充：已对接银行").count() == 1
 
 
-def test_a_row_two_cases_on_record_answer_is_refused_and_neither_is_changed(
-    tmp_path, enterprises
-):
+def test_a_row_two_cases_on_record_answer_is_refused_and_neither_is_changed(tmp_path, enterprises):
     rows = visit_rows(enterprises, count=3)
     assert run_import("service-cases", write_xlsx(tmp_path / "visits.xlsx", rows))[0] == 0
     twin = ServiceCase.objects.get(summary="第2次走访：了解用工和融资情况")
